@@ -1,0 +1,42 @@
+# Terrain: two commands for a newcomer (make demo, make test), a few more for developers.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data
+LANDING ?= $(DATA)/landing
+SEED ?= 7
+
+.PHONY: install demo test test-unit bench ui clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(BIN)/uv
+	$(BIN)/uv sync --frozen --extra dev --python $(BIN)/python
+
+demo: install
+	@if [ -z "$$(ls -A $(LANDING) 2>/dev/null)" ]; then \
+		echo "Generating the size-S sample world into $(LANDING)"; \
+		$(BIN)/terrain sample --size S --seed $(SEED) --out $(LANDING); \
+	fi
+	$(BIN)/terrain run --landing $(LANDING) --data $(DATA)
+	@echo ""
+	@echo "Outputs: $(DATA)/serving/terrain.duckdb, $(DATA)/serving/parquet/, $(DATA)/serving/crm/account_updates.csv"
+	@echo "Open the Dagster UI with: $(BIN)/terrain ui --data $(DATA)   (http://127.0.0.1:3000)"
+
+test: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
+
+test-unit: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q tests/unit
+
+bench: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m benchmarks.run
+
+ui: install
+	$(BIN)/terrain ui --data $(DATA)
+
+clean:
+	rm -rf $(DATA) dbt_project/target dbt_project/logs

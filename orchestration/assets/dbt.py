@@ -1,0 +1,98 @@
+"""dbt models as Dagster assets, in three selections so Python assets can sit between them.
+
+Entity resolution needs the staging views and feeds the market models; scoring needs the market
+models and feeds the territory summary and the CRM write-back. A single dbt multi-asset cannot run
+twice in one Dagster run, so the project is split by what each model descends from (see
+docs/ARCHITECTURE.md). dbt tests become asset checks; settings from terrain.yaml are passed as vars.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.settings import load_settings
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing, so definitions load on a fresh clone."""
+    dbt_project.prepare_if_dev()
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path
+
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+class TerrainDbtTranslator(DagsterDbtTranslator):
+    """Keys models by their layer folder (``staging/stg_crm__accounts``) and groups them by layer."""
+
+    def _layer(self, props: Mapping[str, Any]) -> str | None:
+        fqn = props.get("fqn") or []
+        for part in fqn[1:-1]:
+            if part in LAYERS:
+                return part
+        return None
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "model":
+            layer = self._layer(dbt_resource_props)
+            if layer:
+                return dg.AssetKey([layer, dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "model":
+            layer = self._layer(dbt_resource_props)
+            return f"dbt_{layer}" if layer else "dbt"
+        return super().get_group_name(dbt_resource_props)
+
+
+translator = TerrainDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+STAGING_SELECT = "path:models/staging"
+SCORED_SELECT = "source:scoring+"
+MARKET_SELECT = "path:models/intermediate path:models/marts"
+
+
+def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    dbt_vars = json.dumps(load_settings().dbt_vars())
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+
+
+def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:
+    """The three dbt selections as asset definitions over one manifest."""
+
+    @dbt_assets(manifest=manifest, select=STAGING_SELECT, name="dbt_staging",
+                dagster_dbt_translator=translator, project=dbt_project)
+    def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """Staging views: the current version of every landed record, normalised."""
+        yield from _dbt_build(context, dbt)
+
+    @dbt_assets(manifest=manifest, select=MARKET_SELECT, exclude=SCORED_SELECT, name="dbt_market",
+                dagster_dbt_translator=translator, project=dbt_project)
+    def dbt_market(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """Unified companies, current territories, TAM, whitespace and weekly intent."""
+        yield from _dbt_build(context, dbt)
+
+    @dbt_assets(manifest=manifest, select=SCORED_SELECT, name="dbt_scored",
+                dagster_dbt_translator=translator, project=dbt_project)
+    def dbt_scored(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """Territory summary and CRM write-back, which need the account scores."""
+        yield from _dbt_build(context, dbt)
+
+    return [dbt_staging, dbt_market, dbt_scored]
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project)

@@ -1,0 +1,64 @@
+"""The Terrain code location: every asset, check, job and schedule, assembled.
+
+All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
+and run their steps one after another.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets import identity, ingest, scoring, territories
+from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
+from orchestration.assets.publish import build_publish_asset
+from orchestration.resources import terrain_paths_from_env
+
+PYTHON_ASSET_MODULES = [ingest, identity, scoring, territories]
+
+python_assets = dg.load_assets_from_modules(PYTHON_ASSET_MODULES)
+python_checks = dg.load_asset_checks_from_modules(PYTHON_ASSET_MODULES)
+dbt_asset_defs = build_dbt_assets(ensure_manifest())
+
+
+def _mart_keys(defs_list) -> list[dg.AssetKey]:
+    keys = set()
+    for definition in defs_list:
+        for key in definition.keys:
+            if key.path[0] == "marts":
+                keys.add(key)
+    return sorted(keys, key=lambda k: k.to_user_string())
+
+
+publish_asset = build_publish_asset(_mart_keys([*python_assets, *dbt_asset_defs]))
+all_assets = [*python_assets, *dbt_asset_defs, publish_asset]
+
+main_job = dg.define_asset_job(
+    "terrain_main",
+    selection=dg.AssetSelection.all(),
+    description="Ingest, transform, resolve, score, plan territories and publish.",
+)
+
+WEEKLY_SOURCES = [["raw", "intent_bombora"], ["raw", "intent_g2"], ["raw", "map_activities"], ["raw", "map_scores"]]
+
+weekly_intent_job = dg.define_asset_job(
+    "weekly_intent_refresh",
+    selection=dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream(),
+    description="Load the week's intent and marketing activity and refresh everything that depends on it.",
+)
+
+weekly_intent_schedule = dg.ScheduleDefinition(
+    name="weekly_intent_refresh_monday",
+    job=weekly_intent_job,
+    cron_schedule="0 6 * * 1",
+    execution_timezone="UTC",
+    description="Monday 06:00 UTC, after Bombora publishes the previous week's surge file.",
+)
+
+defs = dg.Definitions(
+    assets=all_assets,
+    asset_checks=python_checks,
+    jobs=[main_job, weekly_intent_job],
+    schedules=[weekly_intent_schedule],
+    resources={"paths": terrain_paths_from_env(), "dbt": dbt_resource()},
+    executor=dg.in_process_executor,
+)
