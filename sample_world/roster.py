@@ -1,0 +1,87 @@
+"""The seller's sales team: who owns which territory, who manages whom, and their capacity.
+
+Territory owners are account executives; SDRs and account managers cover areas and regions; a
+chain of managers sits above them. A couple of departed reps are inactive but still own accounts,
+as in any real org.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sample_world import names
+from sample_world.ids import salesforce_ids
+from sample_world.reference import geography
+from sample_world.territories import territory_states
+
+QUOTA = {"SMB": 650_000, "Mid-Market": 1_200_000, "Enterprise": 2_400_000}
+MAX_ACCOUNTS = {"SMB": 450, "Mid-Market": 160, "Enterprise": 45}
+FOCUS_SECTORS = np.array(["51", "52", "54", "42", "31", "32", "33", "62", "23", "44", "48", "53"])
+
+
+def _home_zip(rng: np.random.Generator, states: list[str]) -> str:
+    """A populous ZIP in one of the given states: reps live near their customers."""
+    zips = geography().zips
+    pool = zips.loc[zips["state"].isin(states)].nlargest(200, "population")
+    return str(pool["zip"].iloc[rng.integers(0, len(pool))])
+
+
+def build_roster(rng: np.random.Generator, definitions: pd.DataFrame, as_of: pd.Timestamp, org_salt: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(users, definitions with Owner_User_Id): one owner per territory, managers for areas and regions."""
+    people = []
+
+    def add(role: str, title: str, segment: str, states: list[str], manager: int | None) -> int:
+        people.append({"role": role, "title": title, "segment": segment, "states": states, "manager": manager})
+        return len(people) - 1
+
+    chief = add("Manager", "Chief Revenue Officer", "Enterprise", ["NY", "CA", "TX"], None)
+    owner_of: dict[str, int] = {}
+    for level in ("region", "area", "territory"):
+        for row in definitions.loc[definitions["Level"] == level].itertuples(index=False):
+            parent_owner = owner_of.get(row.Parent_Territory_Id, chief)
+            states = territory_states(row.Territory_Id)
+            if level == "region":
+                owner_of[row.Territory_Id] = add("Manager", f"Regional Vice President, {row.Segment}", row.Segment, states, parent_owner)
+                add("AM", f"{row.Segment} Account Manager", row.Segment, states, owner_of[row.Territory_Id])
+            elif level == "area":
+                owner_of[row.Territory_Id] = add("Manager", f"{row.Segment} Sales Director", row.Segment, states, parent_owner)
+                add("SDR", "Sales Development Representative", row.Segment, states, owner_of[row.Territory_Id])
+            else:
+                title = "Strategic Account Executive" if row.Segment == "Enterprise" else f"{row.Segment} Account Executive"
+                owner_of[row.Territory_Id] = add("AE", title, row.Segment, states, parent_owner)
+    for segment in ("SMB", "Mid-Market"):
+        add("AE", f"{segment} Account Executive", segment, ["TX", "IL", "NY"], chief)
+    n = len(people)
+    ids = salesforce_ids("user", 0, n, org_salt)
+    first = names.pick(rng, names.FIRST_NAMES, n)
+    last = names.pick(rng, names.SURNAMES, n)
+    hire = as_of - pd.to_timedelta(rng.integers(60, 9 * 365, n), unit="D")
+    active = np.ones(n, dtype=bool)
+    active[[i for i, p in enumerate(people) if p["role"] == "AE"][-2:]] = False
+    users = pd.DataFrame(
+        {
+            "Id": ids,
+            "Name": pd.Series(first, dtype=object) + " " + last,
+            "Email": (pd.Series(first, dtype=object) + "." + last).str.lower() + "@beaconrevenue.com",
+            "Title": [p["title"] for p in people],
+            "ManagerId": [ids[p["manager"]] if p["manager"] is not None else None for p in people],
+            "IsActive": np.where(active, "true", "false"),
+            "Sales_Role__c": [p["role"] for p in people],
+            "Segment__c": [p["segment"] for p in people],
+            "Home_Postal_Code__c": [_home_zip(rng, p["states"]) for p in people],
+            "Hire_Date__c": hire.strftime("%Y-%m-%d"),
+            "Annual_Quota__c": [_quota(rng, p) for p in people],
+            "Max_Accounts__c": pd.array([MAX_ACCOUNTS[p["segment"]] if p["role"] in ("AE", "AM") else None for p in people], dtype="Int64"),
+            "Industry_Focus__c": [";".join(sorted(rng.choice(FOCUS_SECTORS, rng.integers(1, 4), replace=False))) if p["role"] == "AE" else None for p in people],
+        }
+    )
+    owned = definitions.assign(Owner_User_Id=definitions["Territory_Id"].map(lambda t: ids[owner_of[t]]))
+    return users, owned
+
+
+def _quota(rng: np.random.Generator, person: dict) -> float | None:
+    """Quota-carrying roles get a segment quota with some spread; managers carry none here."""
+    if person["role"] not in ("AE", "AM"):
+        return None
+    return float(np.round(QUOTA[person["segment"]] * rng.uniform(0.85, 1.2), -3))
