@@ -83,9 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     _, data_dir = _resolve_dirs(None, args.data)
     _prepare_environment(data_dir / "landing", data_dir)
-    from orchestration.scenarios import run_scenario_from_cli
+    from orchestration.planning.command import run_plan_command
 
-    return run_scenario_from_cli(args, data_dir)
+    return run_plan_command(args, data_dir)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

@@ -1,0 +1,142 @@
+"""Model versions on disk: ``<data_dir>/models/<model_name>/<version>/``.
+
+Each version holds the LightGBM model as text (``model.txt``, from ``Booster.save_model``: readable,
+portable across LightGBM builds, never a pickle) and ``metadata.json`` (features, feature spec,
+calibration, metrics, training window, trained_at). A version name is
+``<model_name>-<as_of>-<8 hex of the model and metadata>``, so retraining the same data gives the
+same name and nothing is duplicated.
+
+The active version is the pinned one (``pinned.json``) when there is a pin, else the newest.
+Rolling back pins the version before the active one; pinning is how an analyst freezes scores
+during a planning cycle while training keeps running.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import lightgbm as lgb
+
+from models_ml.scoring.features import FeatureSpec
+from models_ml.scoring.readiness import ReadinessModel
+
+MODEL_FILE = "model.txt"
+METADATA_FILE = "metadata.json"
+PIN_FILE = "pinned.json"
+PUBLISHED_FILE = "published.json"
+
+
+@dataclass(frozen=True)
+class ModelRegistry:
+    data_dir: Path
+
+    @property
+    def root(self) -> Path:
+        return Path(self.data_dir) / "models"
+
+    def save(self, model_name: str, booster: lgb.Booster, metadata: dict, as_of: date) -> str:
+        """Store a trained booster and its metadata; returns the version name."""
+        text = booster.model_to_string()
+        digest = hashlib.sha256((text + json.dumps(metadata, sort_keys=True, default=str)).encode()).hexdigest()
+        version = f"{model_name}-{as_of.isoformat()}-{digest[:8]}"
+        target = self.root / model_name / version
+        if target.exists():
+            return version
+        record = dict(metadata, model_name=model_name, model_version=version, as_of=as_of.isoformat(),
+                      trained_at=metadata.get("trained_at") or datetime.now(timezone.utc).isoformat())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=target.parent))
+        (staging / MODEL_FILE).write_text(text, encoding="utf-8")
+        (staging / METADATA_FILE).write_text(json.dumps(record, indent=2, sort_keys=True, default=str), encoding="utf-8")
+        os.replace(staging, target)
+        return version
+
+    def versions(self, model_name: str) -> list[str]:
+        """Stored versions, oldest first (by trained_at, then name)."""
+        folder = self.root / model_name
+        if not folder.exists():
+            return []
+        found = [p.name for p in folder.iterdir() if p.is_dir() and (p / METADATA_FILE).exists()]
+        return sorted(found, key=lambda v: (self.metadata(model_name, v).get("trained_at", ""), v))
+
+    def metadata(self, model_name: str, version: str) -> dict:
+        return json.loads((self.root / model_name / version / METADATA_FILE).read_text(encoding="utf-8"))
+
+    def load_booster(self, model_name: str, version: str) -> lgb.Booster:
+        return lgb.Booster(model_file=str(self.root / model_name / version / MODEL_FILE))
+
+    def pinned(self, model_name: str) -> str | None:
+        path = self.root / model_name / PIN_FILE
+        return json.loads(path.read_text(encoding="utf-8"))["version"] if path.exists() else None
+
+    def pin(self, model_name: str, version: str) -> None:
+        if version not in self.versions(model_name):
+            raise KeyError(f"{model_name}: no stored version {version}")
+        path = self.root / model_name / PIN_FILE
+        path.write_text(json.dumps({"version": version, "pinned_at": datetime.now(timezone.utc).isoformat()}),
+                        encoding="utf-8")
+
+    def mark_published(self, model_name: str, version: str) -> None:
+        """Record the version whose scores passed the quality gate and reached users."""
+        path = self.root / model_name / PUBLISHED_FILE
+        path.write_text(json.dumps({"version": version, "published_at": datetime.now(timezone.utc).isoformat()}),
+                        encoding="utf-8")
+
+    def published(self, model_name: str) -> str | None:
+        path = self.root / model_name / PUBLISHED_FILE
+        return json.loads(path.read_text(encoding="utf-8"))["version"] if path.exists() else None
+
+    def unpin(self, model_name: str) -> None:
+        (self.root / model_name / PIN_FILE).unlink(missing_ok=True)
+
+    def active_version(self, model_name: str) -> str | None:
+        versions = self.versions(model_name)
+        return self.pinned(model_name) or (versions[-1] if versions else None)
+
+    def previous_version(self, model_name: str, version: str) -> str | None:
+        versions = self.versions(model_name)
+        position = versions.index(version) if version in versions else len(versions)
+        return versions[position - 1] if position > 0 else None
+
+    def rollback(self, model_name: str) -> str:
+        """Pin the version before the active one and return it."""
+        active = self.active_version(model_name)
+        previous = self.previous_version(model_name, active) if active else None
+        if previous is None:
+            raise LookupError(f"{model_name}: no earlier version to roll back to")
+        self.pin(model_name, previous)
+        return previous
+
+    def delete(self, model_name: str, version: str) -> None:
+        if self.pinned(model_name) == version:
+            self.unpin(model_name)
+        shutil.rmtree(self.root / model_name / version)
+
+
+READINESS = "readiness"
+
+
+def save_readiness(registry: ModelRegistry, model: ReadinessModel, as_of: date, metadata: dict) -> str:
+    """Store a readiness model with what it needs to score again: features, spec, calibration."""
+    record = dict(metadata, features=model.features, feature_spec=model.spec.to_dict(),
+                  platt_slope=model.platt_slope, platt_intercept=model.platt_intercept)
+    return registry.save(READINESS, model.booster, record, as_of)
+
+
+def load_readiness(registry: ModelRegistry, version: str | None = None) -> tuple[ReadinessModel, dict]:
+    """The given version, else the active one (pinned, else newest)."""
+    version = version or registry.active_version(READINESS)
+    if version is None:
+        raise LookupError("no readiness model stored")
+    meta = registry.metadata(READINESS, version)
+    model = ReadinessModel(booster=registry.load_booster(READINESS, version), features=list(meta["features"]),
+                           spec=FeatureSpec.from_dict(meta["feature_spec"]),
+                           platt_slope=float(meta["platt_slope"]), platt_intercept=float(meta["platt_intercept"]))
+    return model, meta

@@ -1,0 +1,285 @@
+"""The assignment MIP (HiGHS), followed by a contiguity repair, with cuts as the fallback.
+
+Each unit goes to exactly one candidate territory; every territory's balance metric stays within
+±tolerance of the segment mean (a hard constraint); capacity caps accounts; each territory keeps
+its seed unit. The objective prices disruption, compactness, hierarchy and rep strengths.
+
+Contiguity is not modelled up front (a flow formulation is too slow at national scale). The MIP
+is solved without it and `repair.repair_plan` reconnects the result combinatorially. Only when
+that repair cannot keep every territory within tolerance does the MIP get cuts, one per cut-off
+piece S of territory t:  sum of x[u,t] over S <= |S| - 1 + sum of x[v,t] over the neighbours v
+of S  (a connected territory that holds all of S must also hold a unit on its border), and the
+solve-repair round repeats. If time runs out first, the last balanced plan is returned with its
+scattered territories flagged not contiguous: tolerance is never traded for contiguity.
+
+The reported bound is the LP relaxation of the MIP before any cut; contiguity only shrinks the
+feasible set, so it is a valid lower bound on the cost of any contiguous plan.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .errors import InfeasibleTolerance, PlanningError
+from .geography import components
+from .problem import SegmentProblem
+from .repair import repair_plan
+
+_FEASIBLE = 2  # HiGHS solution status "feasible"
+
+
+@dataclass
+class SolveOutcome:
+    """The chosen territory per unit and what the solver says about its quality."""
+
+    assignment: np.ndarray
+    objective: float
+    lp_bound: float
+    gap_pct: float
+    contiguous: list[bool]
+    rounds: int  # MIP solves
+    cuts: int
+    fragments: int  # cut-off pieces the repair handed to a neighbour
+    moves: int  # boundary units the repair moved to restore balance
+    seconds: float
+
+
+class _Model:
+    """One HiGHS model over the problem's candidate pairs, to which rows can be added."""
+
+    def __init__(self, problem: SegmentProblem, tolerance: float | None, time_limit: float, mip_gap: float) -> None:
+        self.problem = problem
+        cols_u, cols_t, cost = [], [], []
+        self.col = {}
+        for u, cand in enumerate(problem.candidates):
+            for t in cand:
+                self.col[(u, t)] = len(cols_u)
+                cols_u.append(u)
+                cols_t.append(t)
+                cost.append(problem.costs[u][t])
+        self.cols_u = np.array(cols_u, dtype=np.int64)
+        self.cols_t = np.array(cols_t, dtype=np.int64)
+        self.deviation_mode = tolerance is None
+        n = len(cols_u)
+        lower = np.zeros(n)
+        for t, r in enumerate(problem.roots):
+            if r is not None:
+                lower[self.col[(r, t)]] = 1.0
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("time_limit", float(time_limit))
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("random_seed", 7)
+        objective = np.zeros(n) if self.deviation_mode else np.array(cost, dtype=float)
+        h.addCols(n, objective, lower, np.ones(n), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([], dtype=float))
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+        self.h = h
+        self.n_binary = n
+        if self.deviation_mode:
+            h.addCols(1, np.array([1.0]), np.array([0.0]), np.array([highspy.kHighsInf]), 0,
+                      np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([], dtype=float))
+        self._assignment_rows()
+        self._balance_rows(tolerance)
+        self._capacity_rows()
+
+    def add_rows(self, rows: list[tuple[float, float, list[int], list[float]]]) -> None:
+        if not rows:
+            return
+        starts, index, value, lower, upper = [], [], [], [], []
+        for lo, up, idx, val in rows:
+            starts.append(len(index))
+            index.extend(idx)
+            value.extend(val)
+            lower.append(lo)
+            upper.append(up)
+        self.h.addRows(len(rows), np.array(lower, dtype=float), np.array(upper, dtype=float), len(index),
+                       np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32), np.array(value, dtype=float))
+
+    def _by_territory(self):
+        order = np.argsort(self.cols_t, kind="stable")
+        split = np.searchsorted(self.cols_t[order], np.arange(len(self.problem.territory_ids) + 1))
+        return [order[split[t]:split[t + 1]] for t in range(len(self.problem.territory_ids))]
+
+    def _assignment_rows(self) -> None:
+        rows: dict[int, list[int]] = {}
+        for c, u in enumerate(self.cols_u):
+            rows.setdefault(int(u), []).append(c)
+        self.add_rows([(1.0, 1.0, cols, [1.0] * len(cols)) for _, cols in sorted(rows.items())])
+
+    def _balance_rows(self, tolerance: float | None) -> None:
+        p = self.problem
+        # Loads are expressed in mean territory loads so HiGHS sees coefficients near 1.
+        scale = p.mean_load if p.mean_load > 0 else 1.0
+        mean = p.mean_load / scale
+        fixed = p.fixed_load / scale
+        rows = []
+        for t, cols in enumerate(self._by_territory()):
+            m = p.metric[self.cols_u[cols]] / scale
+            idx, val = cols.tolist(), m.tolist()
+            if self.deviation_mode:
+                delta = self.n_binary
+                rows.append((-highspy.kHighsInf, mean - fixed[t], idx + [delta], val + [-mean]))
+                rows.append((mean - fixed[t], highspy.kHighsInf, idx + [delta], val + [mean]))
+            else:
+                rows.append(((1 - tolerance) * mean - fixed[t], (1 + tolerance) * mean - fixed[t], idx, val))
+        self.add_rows(rows)
+
+    def _capacity_rows(self) -> None:
+        p = self.problem
+        rows = []
+        for t, cols in enumerate(self._by_territory()):
+            if np.isfinite(p.capacity[t]):
+                rows.append((-highspy.kHighsInf, p.capacity[t] - p.fixed_accounts[t], cols.tolist(), p.n_accounts[self.cols_u[cols]].tolist()))
+        self.add_rows(rows)
+
+    def warm_start(self, assignment: np.ndarray) -> None:
+        values = np.zeros(self.h.getNumCol())
+        for u, t in enumerate(assignment):
+            c = self.col.get((u, int(t)))
+            if c is not None:
+                values[c] = 1.0
+        sol = highspy.HighsSolution()
+        sol.col_value = values.tolist()
+        self.h.setSolution(sol)
+
+    def solve(self) -> bool:
+        """Run HiGHS; True when it holds a feasible solution."""
+        self.h.run()
+        return self.h.getInfo().primal_solution_status == _FEASIBLE
+
+    def is_infeasible(self) -> bool:
+        return self.h.getModelStatus() == highspy.HighsModelStatus.kInfeasible
+
+    def assignment(self) -> np.ndarray:
+        values = np.asarray(self.h.getSolution().col_value)[: self.n_binary]
+        chosen = np.full(len(self.problem.unit_ids), -1)
+        best = np.full(len(self.problem.unit_ids), -1.0)
+        for c in np.flatnonzero(values > 1e-6):
+            u = self.cols_u[c]
+            if values[c] > best[u]:
+                best[u] = values[c]
+                chosen[u] = self.cols_t[c]
+        return chosen
+
+    def objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
+    def _relaxed(self) -> highspy.HighsModelStatus:
+        n = self.n_binary
+        self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n))
+        self.h.run()
+        status = self.h.getModelStatus()
+        self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+        return status
+
+    def lp_feasible(self) -> bool:
+        """Solve the LP relaxation; True unless it is infeasible. Keeps its objective as the bound."""
+        status = self._relaxed()
+        solved = status == highspy.HighsModelStatus.kOptimal
+        self.lp_objective = float(self.h.getInfo().objective_function_value) if solved else float("nan")
+        return status != highspy.HighsModelStatus.kInfeasible
+
+
+def territory_pieces(problem: SegmentProblem, assignment: np.ndarray) -> list[list[set[int]]]:
+    """Connected pieces of each territory's units on the unit graph (units off the graph ignored)."""
+    adjacency = {u: problem.neighbours[u] for u in range(len(problem.unit_ids))}
+    pieces = []
+    for t in range(len(problem.territory_ids)):
+        mine = [u for u in np.flatnonzero(assignment == t) if problem.in_graph[u]]
+        pieces.append(components(mine, adjacency))
+    return pieces
+
+
+def fragment_cuts(model: _Model, pieces: list[list[set[int]]]) -> list[tuple[float, float, list[int], list[float]]]:
+    """One cut per piece cut off from its territory's seed (or from its largest piece).
+
+    sum over S of x[u,t] - sum over the border N(S) of x[v,t] <= |S| - 1: holding all of S
+    while holding none of its border is exactly what a scattered territory does.
+    """
+    p = model.problem
+    rows = []
+    for t, parts in enumerate(pieces):
+        if len(parts) <= 1:
+            continue
+        root = p.roots[t]
+        main = next((s for s in parts if root in s), max(parts, key=len))
+        for piece in parts:
+            if piece is main:
+                continue
+            inside = [model.col[(u, t)] for u in sorted(piece) if (u, t) in model.col]
+            border = {v for u in piece for v in p.neighbours[u]} - piece
+            border_cols = [model.col[(v, t)] for v in sorted(border) if (v, t) in model.col]
+            rows.append((-highspy.kHighsInf, float(len(inside) - 1), inside + border_cols, [1.0] * len(inside) + [-1.0] * len(border_cols)))
+    return rows
+
+
+def _best_deviation(problem: SegmentProblem, cuts: list, time_limit: float) -> float | None:
+    """Smallest achievable max deviation (in % of the mean) under the same constraints."""
+    model = _Model(problem, None, time_limit, 0.01)
+    model.add_rows(cuts)
+    if not model.solve():
+        return None
+    return 100.0 * model.objective()
+
+
+def _plan_cost(problem: SegmentProblem, assignment: np.ndarray) -> float:
+    return float(problem.cost[np.arange(len(assignment)), assignment].sum())
+
+
+def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
+    """Solve the segment's MIP, repair contiguity, and fall back to cuts when the repair fails.
+
+    `time_limit` is the segment's whole budget; `max_rounds` caps the MIP solves.
+    """
+    started = time.perf_counter()
+    model = _Model(problem, tolerance, time_limit, mip_gap)
+    # Candidate lists keep the model small; when they make balance impossible even for the LP
+    # (territories crowded together compete for the same counties), offer more territories.
+    while not model.lp_feasible() and problem.widen():
+        model = _Model(problem, tolerance, time_limit, mip_gap)
+    bound = model.lp_objective
+    model.warm_start(problem.start)
+    all_cuts: list = []
+    rounds = fragments = moves = 0
+    while True:
+        rounds += 1
+        model.h.setOptionValue("time_limit", max(1.0, time_limit - (time.perf_counter() - started)))
+        if not model.solve():
+            if model.is_infeasible():
+                detail = " with contiguous territories" if all_cuts else ""
+                best = _best_deviation(problem, all_cuts, max(5.0, time_limit / 2))
+                raise InfeasibleTolerance(problem.segment, tolerance, best, metric, detail)
+            raise PlanningError(
+                f"Segment {problem.segment!r}: no plan within ±{tolerance * 100:.1f}% found in {time_limit:.0f} s; "
+                f"raise territory_plan.tolerance or the time limit."
+            )
+        balanced = model.assignment()
+        pieces = territory_pieces(problem, balanced)
+        if not problem.geographic or all(len(parts) <= 1 for parts in pieces):
+            assignment, contiguous = balanced, [True] * len(pieces)
+            break
+        repaired = repair_plan(problem, balanced, tolerance)
+        fragments += repaired.fragments
+        moves += repaired.moves
+        if repaired.feasible:
+            assignment, contiguous = repaired.assignment, [True] * len(pieces)
+            break
+        if rounds >= max_rounds or time.perf_counter() - started >= time_limit:
+            assignment, contiguous = balanced, [len(parts) <= 1 for parts in pieces]
+            break
+        cuts = fragment_cuts(model, pieces)
+        all_cuts.extend(cuts)
+        model.add_rows(cuts)
+        model.warm_start(balanced)
+    objective = _plan_cost(problem, assignment)
+    gap = 100.0 * max(objective - bound, 0.0) / abs(objective) if abs(objective) > 1e-9 else 0.0
+    return SolveOutcome(
+        assignment=assignment, objective=objective, lp_bound=bound, gap_pct=gap, contiguous=contiguous,
+        rounds=rounds, cuts=len(all_cuts), fragments=fragments, moves=moves, seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,86 @@
+"""Scoring assets: account and contact priority, and the model quality behind them.
+
+A thin shell around :func:`models_ml.scoring.run.run_scoring`: read the warehouse, score, write
+three marts tables, report metadata. The blocking checks are the quality gate of the readiness
+model (better than the intent-only and MAP-only baselines, not clearly worse than the model last
+published); when one fails, publishing stops and the serving copy keeps the previous scores.
+"""
+
+from datetime import date, timedelta
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from models_ml.scoring.load import load_tables, previous_readiness
+from models_ml.scoring.registry import READINESS, ModelRegistry
+from models_ml.scoring.run import run_scoring
+from orchestration.resources import TerrainPaths
+from orchestration.settings import load_settings
+
+ACCOUNT_PRIORITY = dg.AssetKey(["marts", "account_priority"])
+CONTACT_PRIORITY = dg.AssetKey(["marts", "contact_priority"])
+MODEL_PERFORMANCE = dg.AssetKey(["marts", "model_performance"])
+UPSTREAM = [["intermediate", "int_companies_unified"], ["marts", "territory_current"], ["marts", "intent_weekly"],
+            ["intermediate", "int_account_engagement"], ["intermediate", "int_map_activities_attributed"],
+            ["intermediate", "int_map_scores_normalized"], ["staging", "stg_crm__opportunities"],
+            ["staging", "stg_crm__contacts"], ["staging", "stg_vendor__technographics"],
+            ["intermediate", "int_company_potential"], ["intermediate", "int_as_of"], ["identity", "account_keys"]]
+CHECKS = ("readiness_beats_baselines", "readiness_auc_not_worse")
+
+
+def scoring_date(configured: date | None, from_warehouse: date | None, intent: pd.DataFrame) -> date:
+    """The settings' as_of, else the warehouse's, else the Sunday ending the latest intent week."""
+    if configured or from_warehouse:
+        return configured or from_warehouse
+    latest = pd.to_datetime(intent["week_start"]).max()
+    if pd.isna(latest):
+        raise ValueError("no as_of configured and no intent week loaded to derive it from")
+    return latest.date() + timedelta(days=6)
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    con.execute("create schema if not exists marts")
+    con.register("frame_to_write", frame)
+    con.execute(f"create or replace table marts.{table} as select * from frame_to_write")
+    con.unregister("frame_to_write")
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(key, group_name="scoring", deps=UPSTREAM) for key in
+           (ACCOUNT_PRIORITY, CONTACT_PRIORITY, MODEL_PERFORMANCE)],
+    check_specs=[dg.AssetCheckSpec(name, asset=ACCOUNT_PRIORITY, blocking=True) for name in CHECKS],
+    name="scoring",
+)
+def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths):
+    """Train, register and apply the readiness and fit models; score contacts; write the marts."""
+    settings = load_settings()
+    registry = ModelRegistry(paths.data_dir)
+    with duckdb.connect(str(paths.warehouse_path)) as con:
+        tables = load_tables(con, settings.icp.won_stage_prefixes)
+        previous = previous_readiness(con)
+        as_of = scoring_date(settings.scoring.as_of, tables.as_of, tables.inputs.intent)
+        output = run_scoring(tables.inputs, tables.accounts, tables.contacts, as_of, settings.scoring.horizon_days,
+                             registry, potential=tables.potential, previous_scores=previous)
+        _write(con, "account_priority", output.account_priority)
+        _write(con, "contact_priority", output.contact_priority)
+        _write(con, "model_performance", output.model_performance)
+    context.log.info(f"scored {len(output.account_priority)} accounts as of {as_of} with {output.active_version}")
+    if all(result.passed for result in output.gate):
+        registry.mark_published(READINESS, output.active_version)
+
+    metrics = {k: dg.MetadataValue.float(float(v)) for k, v in output.readiness_metrics.items() if pd.notna(v)}
+    tiers = output.account_priority["priority_tier"].value_counts().to_dict()
+    if pd.notna(output.score_psi):
+        metrics["score_psi"] = dg.MetadataValue.float(float(output.score_psi))
+    yield dg.MaterializeResult(asset_key=ACCOUNT_PRIORITY, metadata={
+        "rows": len(output.account_priority), "as_of": as_of.isoformat(), "model_version": output.active_version,
+        "trained_version": output.trained_version, **{f"tier_{k}": int(v) for k, v in tiers.items()}, **metrics})
+    yield dg.MaterializeResult(asset_key=CONTACT_PRIORITY, metadata={
+        "rows": len(output.contact_priority),
+        "ranked": int(output.contact_priority["rank_in_account"].notna().sum())})
+    yield dg.MaterializeResult(asset_key=MODEL_PERFORMANCE, metadata={"rows": len(output.model_performance)})
+    for result in output.gate:
+        yield dg.AssetCheckResult(asset_key=ACCOUNT_PRIORITY, check_name=result.name, passed=result.passed,
+                                  description=result.description,
+                                  metadata={k: float(v) for k, v in result.metadata.items() if pd.notna(v)})

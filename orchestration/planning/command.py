@@ -1,0 +1,67 @@
+"""``terrain plan``: a what-if scenario on the latest scored data, published only on request."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from models_ml.territory import PlanningError
+from orchestration.planning.scenarios import run_scenario, settings_with_overrides
+from orchestration.resources import warehouse_path_for
+from orchestration.settings import SettingsError, load_settings
+
+
+def _territory_counts(values: list[str]) -> dict[str, int]:
+    counts = {}
+    for value in values:
+        segment, _, count = value.partition("=")
+        if not segment or not count.isdigit() or int(count) < 1:
+            raise SettingsError(f"--territories {value!r}: expected SEGMENT=N with N >= 1")
+        counts[segment] = int(count)
+    return counts
+
+
+def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
+    warehouse = warehouse_path_for(data_dir)
+    if not warehouse.exists():
+        print(f"terrain plan: no warehouse at {warehouse}; run `terrain run` first", file=sys.stderr)
+        return 2
+    try:
+        base = load_settings()
+        counts = _territory_counts(args.territories)
+        unknown = set(counts) - {s.name for s in base.segments}
+        if unknown:
+            raise SettingsError(f"--territories: unknown segment(s) {', '.join(sorted(unknown))}")
+        settings = settings_with_overrides(base.territory_plan, tolerance=args.tolerance,
+                                           disruption_weight=args.disruption_weight,
+                                           balance_metric=args.balance_metric, territories=counts, locks=args.lock)
+    except SettingsError as error:
+        print(f"terrain plan: {error}", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(warehouse))
+    try:
+        result = run_scenario(con, args.scenario, settings, data_dir / "outputs" / "territory_plans",
+                              publish=args.publish)
+    except PlanningError as error:
+        print(f"terrain plan: scenario {args.scenario!r} has no acceptable plan: {error}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    columns = ["alignment", "segment", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved", "all_contiguous"]
+    print(f"Scenario {args.scenario}: {result.accounts} accounts, {result.moved} moved "
+          f"({result.moved / max(result.accounts, 1):.1%})")
+    print(result.metrics[[c for c in columns if c in result.metrics.columns]].to_string(index=False))
+    print(f"Charts: {', '.join(str(p) for p in result.charts)}")
+    if args.publish:
+        from orchestration.publishing import publish_marts
+        from orchestration.planning.crm_refresh import refresh_crm_updates
+
+        refresh_crm_updates()
+        publish_marts(warehouse, data_dir / "serving")
+        print(f"Published scenario {args.scenario}: Proposed_Territory__c in {data_dir / 'serving/crm/account_updates.csv'}")
+    else:
+        print("Not published (add --publish to send this plan to the CRM file).")
+    return 0

@@ -1,0 +1,87 @@
+"""The territory planner's inputs, read from the warehouse.
+
+Potential is the annual TAM potential per company (`int_company_potential`), not this week's
+expected value: territories should not be redrawn because intent moved for a week. Workload weighs
+each account by size and motion (renewals and upsells take more of a rep's time than a cold
+new-logo account of the same size). Named accounts are those whose winning rule matches on `Id`.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+ACCOUNTS_SQL = """
+with named as (
+    select distinct rules.territory_id, rules.priority
+    from staging.stg_territories__rules as rules
+    where lower(trim(rules.field)) = 'id'
+)
+select
+    ap.account_key,
+    ap.crm_account_id,
+    ap.segment,
+    ap.county_fips,
+    coalesce(ap.territory_id, 'UNASSIGNED') as current_territory_id,
+    coalesce(potential.potential_usd, 0) as potential,
+    (case ap.motion when 'renewal' then 1.5 when 'upsell' then 1.2 else 1.0 end)
+        * (1 + ln(1 + coalesce(companies.employees, 0)) / 10) as workload,
+    coalesce(ap.is_customer, false) as is_customer,
+    coalesce(opps.open_opportunities, 0) > 0 as has_open_opportunity,
+    coalesce(opps.bookings_ttm_usd, 0) as customer_revenue,
+    coalesce(tc.is_excluded_from_realign, false) as locked,
+    case when named.territory_id is not null then tc.territory_id end as named_territory_id,
+    left(ap.naics_code, 2) as naics_sector
+from marts.account_priority as ap
+left join intermediate.int_company_potential as potential using (account_key)
+left join intermediate.int_companies_unified as companies using (account_key)
+left join intermediate.int_opportunities_rolled_up as opps using (account_key)
+left join marts.territory_current as tc using (account_key)
+left join named on named.territory_id = tc.territory_id and named.priority = tc.matched_priority
+"""
+
+TERRITORIES_SQL = """
+select
+    h.territory_id,
+    h.segment,
+    h.owner_user_id,
+    h.area_id,
+    h.region_id,
+    zips.county_fips as home_county_fips,
+    zips.lat as home_lat,
+    zips.lon as home_lon,
+    users.max_accounts,
+    users.industry_focus,
+    date_diff('day', users.hire_date, current_date) / 365.25 as tenure_years
+from intermediate.int_territory_hierarchy as h
+left join staging.stg_crm__users as users on users.user_id = h.owner_user_id
+left join reference.zip_codes as zips on zips.postal_code = users.home_postal_code
+where h.is_leaf and h.segment is not null
+"""
+
+REPS_SQL = """
+select users.user_id as owner_user_id, users.segment, zips.county_fips as home_county_fips,
+       zips.lat as home_lat, zips.lon as home_lon, users.industry_focus,
+       date_diff('day', users.hire_date, current_date) / 365.25 as tenure_years
+from staging.stg_crm__users as users
+left join reference.zip_codes as zips on zips.postal_code = users.home_postal_code
+where coalesce(users.is_active, true) and upper(coalesce(users.sales_role, '')) = 'AE'
+"""
+
+
+def load_accounts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(ACCOUNTS_SQL).df()
+
+
+def load_territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = con.execute(TERRITORIES_SQL).df()
+    frame["industry_focus"] = frame["industry_focus"].fillna("").map(
+        lambda text: tuple(s.strip() for s in str(text).split(";") if s.strip()))
+    return frame
+
+
+def load_reps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = con.execute(REPS_SQL).df()
+    frame["industry_focus"] = frame["industry_focus"].fillna("").map(
+        lambda text: tuple(s.strip() for s in str(text).split(";") if s.strip()))
+    return frame

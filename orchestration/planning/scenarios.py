@@ -1,0 +1,158 @@
+"""What-if territory scenarios: plan, measure against today and a naive split, store side by side.
+
+A scenario is a name plus plan settings. Its rows replace any earlier rows of the same name in
+`marts.territory_plan`, `marts.territory_plan_summary` and `marts.territory_plan_metrics`, so
+re-running a scenario is idempotent and scenarios never overwrite each other. Only a published
+scenario feeds the CRM write-back (`territory.plan_published`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from models_ml.territory import PlanSettings, equal_count_split, fairness_metrics, match_reps, plan_territories
+from models_ml.territory.charts import plot_balance, plot_territory_map
+from models_ml.territory.geography import load_adjacency
+from orchestration.planning.inputs import load_accounts, load_reps, load_territories
+from orchestration.settings import TerritoryPlanSettings
+
+DEFAULT_SCENARIO = "proposed"
+PLAN_COLUMNS = ["scenario_id", "account_key", "segment", "current_territory_id", "proposed_territory_id", "moved", "reason"]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario_id: str
+    accounts: int
+    moved: int
+    metrics: pd.DataFrame
+    charts: list[Path]
+
+
+def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
+    return PlanSettings(
+        territories_per_segment=dict(settings.territories_per_segment),
+        balance_metric=settings.balance_metric,
+        tolerance=settings.tolerance,
+        disruption_weight=settings.disruption_weight,
+        locks=tuple(settings.locks),
+    )
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, scenario_id: str) -> None:
+    """Swap one scenario's rows in a table, creating the table from the frame's shape."""
+    con.register("scenario_rows", frame)
+    con.execute(f"create table if not exists {table} as select * from scenario_rows limit 0")
+    con.execute(f"delete from {table} where scenario_id = ?", [scenario_id])
+    con.execute(f"insert into {table} by name select * from scenario_rows")
+    con.unregister("scenario_rows")
+
+
+def _alignment_metrics(assignments, accounts, territories, settings, adjacency, label) -> pd.DataFrame:
+    frame = fairness_metrics(assignments, accounts, territories, metric=settings.balance_metric,
+                             adjacency=adjacency, account_level_segments=settings.account_level_segments)
+    return frame.assign(alignment=label)
+
+
+def _owners(plan, accounts, reps) -> pd.DataFrame:
+    matched = match_reps(plan.assignments, accounts, reps)
+    summary = plan.summary.merge(matched[["segment", "territory_id", "owner_user_id"]]
+                                 .rename(columns={"owner_user_id": "matched_owner"}),
+                                 on=["segment", "territory_id"], how="left")
+    summary["owner_user_id"] = summary["owner_user_id"].fillna(summary["matched_owner"])
+    return summary.drop(columns="matched_owner")
+
+
+def _charts(plan, accounts, before: pd.DataFrame, settings: PlanSettings, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for segment in sorted(plan.summary["segment"].unique()):
+        slug = segment.lower().replace(" ", "_")
+        map_path = folder / f"map_{slug}.png"
+        map_path.write_bytes(plot_territory_map(plan.assignments, accounts, segment=segment,
+                                                title=f"Proposed {segment} territories"))
+        balance_path = folder / f"balance_{slug}.png"
+        balance_path.write_bytes(plot_balance(before[before["segment"] == segment],
+                                              plan.summary[plan.summary["segment"] == segment],
+                                              tolerance=settings.tolerance))
+        written += [map_path, balance_path]
+    return written
+
+
+def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: TerritoryPlanSettings,
+                 charts_dir: Path, *, publish: bool = False) -> ScenarioResult:
+    """Plan one scenario on the latest scored data and store it beside the others."""
+    settings_for_plan = plan_settings(settings)
+    accounts = load_accounts(con)
+    territories = load_territories(con)
+    plan = plan_territories(accounts, territories, settings_for_plan)
+    adjacency = load_adjacency()
+
+    current = plan.assignments.assign(proposed_territory_id=plan.assignments["current_territory_id"])
+    naive = equal_count_split(accounts, territories)
+    metrics = pd.concat([
+        _alignment_metrics(current, accounts, territories, settings_for_plan, adjacency, "current"),
+        _alignment_metrics(naive, accounts, territories, settings_for_plan, adjacency, "equal_count"),
+        plan.metrics.assign(alignment="proposed"),
+    ], ignore_index=True).assign(scenario_id=scenario_id)
+    summary = _owners(plan, accounts, load_reps(con)).assign(scenario_id=scenario_id)
+    assignments = plan.assignments.assign(scenario_id=scenario_id)[PLAN_COLUMNS]
+
+    before = current.merge(accounts[["account_key", "potential"]], on="account_key").groupby(
+        ["segment", "current_territory_id"], as_index=False)["potential"].sum().rename(
+        columns={"current_territory_id": "territory_id", "potential": "potential_usd"})
+    charts = _charts(plan, accounts, before, settings_for_plan, charts_dir / scenario_id)
+
+    con.execute("create schema if not exists marts")
+    _replace_rows(con, "marts.territory_plan", assignments, scenario_id)
+    _replace_rows(con, "marts.territory_plan_summary", summary, scenario_id)
+    _replace_rows(con, "marts.territory_plan_metrics", metrics, scenario_id)
+    if publish:
+        publish_scenario(con, scenario_id)
+    return ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts)
+
+
+def publish_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str) -> int:
+    """Make a stored scenario the plan the CRM receives as Proposed_Territory__c."""
+    exists = con.execute("select count(*) from marts.territory_plan where scenario_id = ?", [scenario_id]).fetchone()[0]
+    if not exists:
+        raise ValueError(f"scenario {scenario_id!r} has no stored plan; run `terrain plan --scenario {scenario_id}` first")
+    con.execute("create schema if not exists territory")
+    con.execute("""create or replace table territory.plan_published as
+        select scenario_id, account_key, proposed_territory_id from marts.territory_plan where scenario_id = ?""",
+                [scenario_id])
+    return exists
+
+
+def ensure_published_plan(con: duckdb.DuckDBPyConnection) -> None:
+    """The main run refreshes the default plan's publication unless another scenario was published.
+
+    A scenario published on purpose with ``terrain plan --publish`` stays in force until replaced.
+    """
+    exists = con.execute("select count(*) from information_schema.tables "
+                         "where table_schema = 'territory' and table_name = 'plan_published'").fetchone()[0]
+    if exists:
+        chosen = con.execute("select distinct scenario_id from territory.plan_published").fetchall()
+        if chosen and chosen[0][0] != DEFAULT_SCENARIO:
+            return
+    publish_scenario(con, DEFAULT_SCENARIO)
+
+
+def settings_with_overrides(base: TerritoryPlanSettings, *, tolerance=None, disruption_weight=None,
+                            balance_metric=None, territories=None, locks=None) -> TerritoryPlanSettings:
+    changes = {}
+    if tolerance is not None:
+        changes["tolerance"] = tolerance
+    if disruption_weight is not None:
+        changes["disruption_weight"] = disruption_weight
+    if balance_metric is not None:
+        changes["balance_metric"] = balance_metric
+    if territories:
+        changes["territories_per_segment"] = {**base.territories_per_segment, **territories}
+    if locks:
+        changes["locks"] = tuple(base.locks) + tuple(locks)
+    return replace(base, **changes)

@@ -1,0 +1,91 @@
+"""The pipeline measured against the sample world's ground truth (``_truth/``), which it never reads."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+pytestmark = pytest.mark.quality
+
+
+def _query(run, sql: str) -> pd.DataFrame:
+    con = duckdb.connect(str(run.warehouse), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _truth(run, name: str) -> pd.DataFrame:
+    return pd.read_csv(run.truth / name, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def run(pipeline_run):
+    assert pipeline_run.returncode == 0, pipeline_run.output[-3000:]
+    return pipeline_run
+
+
+def test_entity_resolution_precision_and_recall(run):
+    truth = _truth(run, "matches.csv")
+    true_pairs = set(zip(truth.Company_Id, truth.CRM_Id))
+    found = _query(run, "select vendor_company_id, crm_account_id from marts.entity_matches "
+                        "where vendor_company_id is not null and crm_account_id is not null")
+    found_pairs = set(zip(found.vendor_company_id, found.crm_account_id))
+    hits = len(true_pairs & found_pairs)
+    precision = hits / max(len(found_pairs), 1)
+    recall = hits / max(len(true_pairs), 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    assert precision >= 0.98, (precision, recall)
+    assert f1 >= 0.97, (precision, recall)
+
+
+def test_current_territories_follow_the_rules(run):
+    truth = _truth(run, "territory_assignment.csv")
+    scored = _query(run, "select crm_account_id, vendor_company_id, territory_id from marts.account_priority")
+    by_crm = scored.dropna(subset=["crm_account_id"]).merge(
+        truth[truth.CRM_Id != ""], left_on="crm_account_id", right_on="CRM_Id")
+    by_vendor = scored[scored.crm_account_id.isna()].merge(
+        truth[truth.CRM_Id == ""], left_on="vendor_company_id", right_on="Company_Id")
+    compared = pd.concat([by_crm, by_vendor])
+    assert len(compared) >= 0.9 * len(scored)
+    accuracy = (compared.territory_id == compared.Territory_Id).mean()
+    assert accuracy >= 0.98, accuracy
+
+
+def test_readiness_close_to_the_oracle_and_above_baselines(run):
+    outcomes = _truth(run, "outcomes.csv")
+    propensity = _truth(run, "propensity.csv")
+    scored = _query(run, "select vendor_company_id, readiness_probability from marts.account_priority "
+                         "where vendor_company_id is not null")
+    joined = outcomes.merge(propensity[["Company_Id", "propensity"]], on="Company_Id").merge(
+        scored, left_on="Company_Id", right_on="vendor_company_id")
+    assert len(joined) >= 0.9 * len(outcomes[outcomes.Company_Id != ""])
+    label = joined.New_Opportunity.astype(int)
+    model_auc = roc_auc_score(label, joined.readiness_probability)
+    oracle_auc = roc_auc_score(label, joined.propensity.astype(float))
+    assert model_auc >= 0.90 * oracle_auc, (model_auc, oracle_auc)
+    performance = _query(run, "select auc, baseline_auc_intent_only, baseline_auc_map_only "
+                              "from marts.model_performance where model_name = 'readiness' "
+                              "order by trained_at desc limit 1")
+    assert performance.auc[0] >= performance.baseline_auc_intent_only[0] + 0.03
+    assert performance.auc[0] >= performance.baseline_auc_map_only[0] + 0.03
+
+
+def test_persona_accuracy(run):
+    truth = _truth(run, "personas.csv")
+    predicted = _query(run, "select contact_id, persona from marts.contact_priority")
+    joined = truth.merge(predicted, left_on="Id", right_on="contact_id")
+    assert len(joined) == len(truth)
+    assert (joined.persona_x == joined.persona_y).mean() >= 0.90
+
+
+def test_default_plan_is_balanced_contiguous_and_low_disruption(run):
+    summary = _query(run, "select * from marts.territory_plan_summary where scenario_id = 'proposed'")
+    plan = _query(run, "select moved from marts.territory_plan where scenario_id = 'proposed'")
+    assert len(summary) > 0
+    assert summary.deviation_pct.abs().max() <= 5.0 + 1e-6
+    assert summary.is_contiguous.all()
+    assert plan.moved.mean() < 0.20

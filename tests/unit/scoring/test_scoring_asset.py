@@ -1,0 +1,70 @@
+import duckdb
+import pandas as pd
+import pytest
+
+dg = pytest.importorskip("dagster")
+
+from models_ml.scoring.registry import READINESS, ModelRegistry  # noqa: E402
+from orchestration.assets.scoring import scoring, scoring_date  # noqa: E402
+from orchestration.resources import TerrainPaths  # noqa: E402
+
+
+def _warehouse(path, world, accounts, crm_contacts, as_of):
+    """The upstream tables the scoring asset reads, in the shape dbt and entity resolution write them."""
+    companies = accounts.assign(vendor_company_id=accounts["account_key"].str.replace("ACC", "V"))
+    opps = world["opportunities"]
+    opps = opps[opps["created_date"] <= pd.Timestamp(as_of)].assign(
+        account_id=lambda f: f["account_key"].str.replace("ACC", "001"))
+    keys = pd.concat([
+        pd.DataFrame({"record_source": "crm", "record_id": companies["crm_account_id"], "account_key": companies["account_key"]}),
+        pd.DataFrame({"record_source": "vendor", "record_id": companies["vendor_company_id"], "account_key": companies["account_key"]})])
+    techno = world["technographics"].assign(company_id=lambda f: f["account_key"].str.replace("ACC", "V"))
+    contacts = crm_contacts.assign(account_id=crm_contacts["account_key"].str.replace("ACC", "001"), department=None)
+    scores = world["map_scores"].assign(email_domain=lambda f: f["email"].str.split("@").str[1])
+    tables = {
+        "intermediate.int_companies_unified": companies,
+        "marts.territory_current": companies[["account_key", "territory_id"]].assign(territory_owner_user_id="005A"),
+        "marts.intent_weekly": world["intent"],
+        "intermediate.int_map_activities_attributed": world["activities"].rename(columns={"activity_ts": "activity_at"}).assign(contact_id=None),
+        "intermediate.int_map_scores_normalized": scores,
+        "staging.stg_crm__opportunities": opps.rename(columns={"created_date": "created_at", "type": "opportunity_type"}),
+        "staging.stg_crm__contacts": contacts,
+        "staging.stg_vendor__technographics": techno.rename(columns={
+            "category": "technology_category", "first_seen": "first_seen_date", "last_seen": "last_seen_date"}),
+        "identity.account_keys": keys,
+        "intermediate.int_as_of": pd.DataFrame({"as_of_date": [pd.Timestamp(as_of)], "horizon_days": [90]}),
+    }
+    with duckdb.connect(str(path)) as con:
+        for name, frame in tables.items():
+            con.execute(f"create schema if not exists {name.split('.')[0]}")
+            con.register("frame", frame)
+            con.execute(f"create or replace table {name} as select * from frame")
+            con.unregister("frame")
+
+
+def test_asset_writes_the_marts_and_passes_its_blocking_checks(tmp_path, world, accounts, crm_contacts, as_of,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TERRAIN_CONFIG", raising=False)
+    paths = TerrainPaths(landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data"))
+    _warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of)
+    result = dg.materialize([scoring], resources={"paths": paths})
+    assert result.success
+    checks = result.get_asset_check_evaluations()
+    assert {c.check_name for c in checks} == {"readiness_beats_baselines", "readiness_auc_not_worse"}
+    assert all(c.passed for c in checks)
+    with duckdb.connect(str(paths.warehouse_path), read_only=True) as con:
+        accounts_out = con.execute("select * from marts.account_priority").df()
+        contacts_out = con.execute("select count(*) from marts.contact_priority").fetchone()[0]
+        performance = con.execute("select * from marts.model_performance").df()
+    assert len(accounts_out) == len(accounts) and accounts_out["owner_user_id"].eq("005A").all()
+    assert accounts_out["crm_account_id"].notna().all() and contacts_out == len(crm_contacts)
+    assert set(performance["model_name"]) == {"readiness", "fit"}
+    registry = ModelRegistry(paths.data_dir)
+    assert registry.published(READINESS) == accounts_out["model_version"].iloc[0]
+
+
+def test_scoring_date_defaults_to_the_sunday_ending_the_latest_intent_week():
+    intent = pd.DataFrame({"week_start": pd.to_datetime(["2026-11-09", "2026-11-16"])})
+    assert scoring_date(None, None, intent).isoformat() == "2026-11-22"
+    assert scoring_date(pd.Timestamp("2026-10-04").date(), None, intent).isoformat() == "2026-10-04"

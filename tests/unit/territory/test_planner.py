@@ -1,0 +1,150 @@
+"""Plans on a hand-made grid map: the business rules a territory plan must keep."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from grid import accounts_on, fips, grid, territories
+
+from models_ml.territory import InfeasibleTolerance, PlanSettings, plan_territories
+from models_ml.territory.metrics import territory_is_contiguous
+
+
+def halves(rows, cols, west_potential, east_potential, **extra):
+    cells = {}
+    for r in range(rows):
+        for c in range(cols):
+            west = c < cols // 2
+            cells[(r, c)] = [{"current_territory_id": "W" if west else "E", "potential": west_potential if west else east_potential, **extra}]
+    return accounts_on(cells)
+
+
+def plan(acc, terr, rows, cols, **settings):
+    counties, adjacency = grid(rows, cols)
+    return plan_territories(acc, terr, PlanSettings(**settings), adjacency=adjacency, counties=counties)
+
+
+def test_tolerance_is_respected_after_rebalancing():
+    acc = halves(4, 6, 100.0, 60.0)
+    result = plan(acc, territories(["W", "E"]), 4, 6)
+    assert result.summary["deviation_pct"].abs().max() <= 5.0 + 1e-9
+    assert result.assignments["moved"].any()
+    moved = result.assignments[result.assignments["moved"]]
+    assert (moved["proposed_territory_id"] == "E").all()
+    assert moved["reason"].str.startswith("moved: balance potential in SMB").all()
+    assert result.metrics.loc[0, "max_abs_deviation_pct"] <= 5.0 + 1e-9
+
+
+def test_balanced_alignment_moves_nothing():
+    acc = halves(4, 6, 80.0, 80.0)
+    result = plan(acc, territories(["W", "E"]), 4, 6)
+    assert not result.assignments["moved"].any()
+    assert result.metrics.loc[0, "share_accounts_moved"] == 0.0
+    assert set(result.assignments["reason"]) == {"kept: territory already balanced"}
+
+
+def test_locked_and_named_accounts_never_move():
+    acc = halves(4, 6, 100.0, 60.0)
+    west_edge = acc["county_fips"].isin([fips(r, 2) for r in range(4)])
+    acc["locked"] = west_edge
+    acc["named_territory_id"] = None
+    acc.loc[acc["county_fips"] == fips(0, 0), "named_territory_id"] = "E"
+    result = plan(acc, territories(["W", "E"]), 4, 6, tolerance=0.1)
+    out = result.assignments.set_index("account_key")
+    locked_keys = acc.loc[west_edge, "account_key"]
+    assert (out.loc[locked_keys, "proposed_territory_id"] == "W").all()
+    assert (out.loc[locked_keys, "reason"] == "locked: Exclude_From_Realign__c").all()
+    named_key = acc.loc[acc["county_fips"] == fips(0, 0), "account_key"].iloc[0]
+    assert out.loc[named_key, "proposed_territory_id"] == "E"
+    assert out.loc[named_key, "reason"] == "named account"
+    assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
+
+
+def test_settings_lock_keeps_account_in_place():
+    acc = halves(4, 6, 100.0, 60.0)
+    free = plan(acc, territories(["W", "E"]), 4, 6)
+    mover = free.assignments.loc[free.assignments["moved"], "account_key"].iloc[0]
+    locked = plan(acc, territories(["W", "E"]), 4, 6, locks=(mover,))
+    row = locked.assignments.set_index("account_key").loc[mover]
+    assert row["proposed_territory_id"] == "W"
+    assert row["reason"] == "locked: territory_plan.locks"
+
+
+def test_capacity_is_respected():
+    acc = halves(4, 6, 100.0, 100.0)
+    acc.loc[acc["current_territory_id"] == "E", "potential"] = 100.0
+    terr = territories(["W", "E", "C"], max_accounts=[10, 10, 10])
+    acc.loc[acc["county_fips"].isin([fips(r, 0) for r in range(4)]), "current_territory_id"] = "C"
+    result = plan(acc, terr, 4, 6, balance_metric="accounts", tolerance=0.2)
+    assert (result.summary["accounts"] <= 10).all()
+    assert result.summary["accounts"].sum() == 24
+
+
+def test_infeasible_tolerance_names_segment_and_best_deviation():
+    acc = halves(2, 2, 100.0, 100.0)
+    acc.loc[0, "potential"] = 1000.0
+    with pytest.raises(InfeasibleTolerance) as err:
+        plan(acc, territories(["W", "E"]), 2, 2, tolerance=0.05)
+    message = str(err.value)
+    assert "'SMB'" in message and "±5.0%" in message and "best achievable" in message
+    assert err.value.best_deviation_pct == pytest.approx(100 * (1000 - 650) / 650, rel=1e-3)  # W keeps only the 1000 county
+
+
+def test_repair_makes_territories_contiguous():
+    """A heavy county on the far side of the map tempts the balance optimum to grab it.
+
+    West (columns 0-2) is light, East (3-5) heavy; the cheapest balancing move for W in cost
+    terms is the heavy low-disruption county in the east corner, which is not adjacent to W.
+    Repair must keep W connected anyway.
+    """
+    rows, cols = 3, 6
+    cells = {}
+    for r in range(rows):
+        for c in range(cols):
+            west = c < 3
+            cells[(r, c)] = [{"current_territory_id": "W" if west else "E", "potential": 10.0 if west else 30.0,
+                              "is_customer": not west, "has_open_opportunity": not west}]
+    cells[(1, 5)] = [{"current_territory_id": "E", "potential": 90.0, "is_customer": False}]
+    acc = accounts_on(cells)
+    counties, adjacency = grid(rows, cols)
+    result = plan_territories(acc, territories(["W", "E"]), PlanSettings(tolerance=0.1, compactness_weight=0.0), adjacency=adjacency, counties=counties)
+    assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
+    assert result.summary["is_contiguous"].all()
+    assert bool(result.metrics.loc[0, "all_contiguous"])
+    assert result.metrics.loc[0, "repaired_fragments"] >= 1  # the MIP optimum was scattered
+    assert result.metrics.loc[0, "repair_rounds"] == 1  # and no cut was needed to fix it
+    joined = acc.merge(result.assignments, on="account_key")
+    empty = set()
+    for t, group in joined.groupby("proposed_territory_id"):
+        assert territory_is_contiguous(set(group["county_fips"]), empty, adjacency), t
+
+
+def test_territory_count_can_grow():
+    acc = halves(4, 6, 50.0, 50.0)
+    result = plan(acc, territories(["W", "E"]), 4, 6, territories_per_segment={"SMB": 3}, tolerance=0.1)
+    assert len(result.summary) == 3
+    new = result.summary[~result.summary["territory_id"].isin(["W", "E"])]
+    assert len(new) == 1 and new["accounts"].iloc[0] > 0
+    assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
+    assert result.summary["is_contiguous"].all()
+
+
+def test_account_level_segment_balances_without_map():
+    acc = pd.DataFrame({
+        "account_key": [f"E{i}" for i in range(8)],
+        "segment": "Enterprise",
+        "county_fips": [fips(0, i % 4) for i in range(8)],
+        "current_territory_id": ["T1"] * 6 + ["T2"] * 2,
+        "potential": [10.0] * 8,
+    })
+    result = plan(acc, territories(["T1", "T2"], segment="Enterprise"), 2, 4, tolerance=0.01)
+    assert list(result.summary["accounts"]) == [4, 4]
+    assert result.summary["is_contiguous"].isna().all()
+    assert result.assignments["moved"].sum() == 2
+
+
+def test_metrics_report_gap_against_lp_bound():
+    acc = halves(4, 6, 100.0, 60.0)
+    m = plan(acc, territories(["W", "E"]), 4, 6).metrics.iloc[0]
+    assert m["lp_bound"] <= m["objective"] + 1e-6
+    assert m["gap_pct"] == pytest.approx(100 * (m["objective"] - m["lp_bound"]) / abs(m["objective"]))
+    assert np.isfinite(m["solve_seconds"])
