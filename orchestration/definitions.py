@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets import identity, ingest, scoring, territories
+from orchestration.assets import identity, ingest, reference, scoring, territories
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
 from orchestration.resources import terrain_paths_from_env
 
-PYTHON_ASSET_MODULES = [ingest, identity, scoring, territories]
+PYTHON_ASSET_MODULES = [ingest, reference, identity, scoring, territories]
 
 python_assets = dg.load_assets_from_modules(PYTHON_ASSET_MODULES)
 python_checks = dg.load_asset_checks_from_modules(PYTHON_ASSET_MODULES)

@@ -6,7 +6,6 @@ twice in one Dagster run, so the project is split by what each model descends fr
 docs/ARCHITECTURE.md). dbt tests become asset checks; settings from terrain.yaml are passed as vars.
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping
@@ -60,7 +59,7 @@ class TerrainDbtTranslator(DagsterDbtTranslator):
 
 translator = TerrainDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
-STAGING_SELECT = "path:models/staging"
+STAGING_SELECT = "path:models/staging path:seeds"
 SCORED_SELECT = "source:scoring+"
 MARKET_SELECT = "path:models/intermediate path:models/marts"
 

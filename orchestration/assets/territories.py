@@ -1,6 +1,5 @@
 """Territory design as a Dagster asset: the default scenario on every run, charts in the UI."""
 
-from __future__ import annotations
 
 import base64
 

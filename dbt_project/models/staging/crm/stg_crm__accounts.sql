@@ -1,0 +1,49 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'crm_accounts') }}
+
+),
+
+current_accounts as (
+
+    {{ current_version('source', ['Id'], 'LastModifiedDate') }}
+
+),
+
+renamed as (
+
+    select
+        Id as account_id,
+        Name as account_name,
+        Website as website,
+        {{ normalize_domain('Website') }} as domain,
+        BillingStreet as billing_street,
+        BillingCity as billing_city,
+        BillingState as billing_state,
+        {{ normalize_state('BillingState') }} as state_code,
+        BillingPostalCode as billing_postal_code,
+        {{ normalize_postal_code('BillingPostalCode') }} as postal_code,
+        BillingCountry as billing_country,
+        {{ normalize_country('BillingCountry') }} as country_code,
+        Industry as industry,
+        NumberOfEmployees as number_of_employees,
+        AnnualRevenue as annual_revenue,
+        OwnerId as owner_user_id,
+        Type as account_type,
+        {{ is_customer_type('Type') }} as is_customer,
+        nullif(trim(ParentId), '') as parent_account_id,
+        CreatedDate as created_at,
+        LastModifiedDate as last_modified_at,
+        coalesce(Named_Account__c, false) as is_named_account,
+        coalesce(Exclude_From_Realign__c, false) as is_excluded_from_realign,
+        _file_name,
+        _delivery_seq,
+        _row_number
+
+    from current_accounts
+
+)
+
+select * from renamed
