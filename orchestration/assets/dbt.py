@@ -34,7 +34,7 @@ LAYERS = ("staging", "intermediate", "marts")
 
 
 class TerrainDbtTranslator(DagsterDbtTranslator):
-    """Keys models by their layer folder (``staging/stg_crm__accounts``) and groups them by layer."""
+    """Keys models by their layer folder (``staging/stg_crm__accounts``), groups them by layer; seeds are reference data."""
 
     def _layer(self, props: Mapping[str, Any]) -> str | None:
         fqn = props.get("fqn") or []
@@ -44,6 +44,8 @@ class TerrainDbtTranslator(DagsterDbtTranslator):
         return None
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "seed":
+            return dg.AssetKey(["reference", dbt_resource_props["name"]])
         if dbt_resource_props["resource_type"] == "model":
             layer = self._layer(dbt_resource_props)
             if layer:
@@ -51,6 +53,8 @@ class TerrainDbtTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
         if dbt_resource_props["resource_type"] == "model":
             layer = self._layer(dbt_resource_props)
             return f"dbt_{layer}" if layer else "dbt"

@@ -141,12 +141,21 @@ unified as (
 
 ),
 
+zip_counties as (
+
+    select postal_code, county_fips from {{ source('reference', 'zip_codes') }}
+
+),
+
 segmented as (
 
     select
         unified.*,
+        zip_counties.county_fips,
         {{ segment_for('employees') }} as segment
     from unified
+    left join zip_counties
+        on unified.postal_code = zip_counties.postal_code
 
 )
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.reference.zip_codes import write_zip_reference
+
 LINEAGE = {
     "_file_name": "VARCHAR",
     "_file_sha256": "VARCHAR",
@@ -380,6 +382,13 @@ def build_warehouse(path: Path) -> Path:
             [key, crm_id, vendor_id, territory, customer, fit, intent, readiness, rank, tier,
              "+ strong fit; + surging intent; - no engagement", d("2026-02-15"), "test"],
         )
+    write_zip_reference(con)
+    con.execute("create schema territory")
+    con.execute("""
+        create table territory.plan_published as
+        select * from (values ('proposed', 'ACC-A', 'T-NAMED'), ('proposed', 'ACC-B', 'T-CA-ENT'))
+            as t(scenario_id, account_key, proposed_territory_id)
+    """)
     con.close()
     return path
 

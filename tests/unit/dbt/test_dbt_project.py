@@ -196,7 +196,9 @@ def test_crm_account_updates_carry_company_scores_to_every_record(dbt_build):
         )
     }
     assert len(rows) == 7
-    assert rows["001A2"] == rows["001A"] == (90.0, 40.0, "A", None)
+    assert rows["001A2"] == rows["001A"] == (90.0, 40.0, "A", "T-NAMED")
+    assert rows["001B"][3] == "T-CA-ENT"
+    assert rows["001D"][3] is None
 
 
 def test_territory_summary_balances_expected_value_within_segments(dbt_build):
@@ -208,3 +210,9 @@ def test_territory_summary_balances_expected_value_within_segments(dbt_build):
         assert mean_index == pytest.approx(1.0)
     total = dbt_build.query("select sum(accounts), sum(tier_a_accounts) from marts.territory_summary")
     assert total == [(9, 3)]
+
+
+def test_county_fips_comes_from_the_packaged_zip_reference(dbt_build):
+    counties = dict(dbt_build.query(
+        "select crm_account_id, county_fips from intermediate.int_companies_unified where crm_account_id is not null"))
+    assert counties["001A"] == "06075"
