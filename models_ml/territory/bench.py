@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--accounts", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--tolerance", type=float, default=0.05)
-    parser.add_argument("--seconds-per-segment", type=float, default=15.0)
+    parser.add_argument("--seconds-per-segment", type=float, default=18.0)
     args = parser.parse_args(argv)
     accounts, territories = synthetic_nation(args.accounts, args.seed)
     load_adjacency()
@@ -156,8 +156,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         result.metrics.assign(alignment="plan"),
     ], ignore_index=True)
     cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved",
-            "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "planning_units"]
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.precision", 3):
+            "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "repaired_fragments",
+            "repair_moves", "planning_units"]
+    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.precision", 3):
         print(f"{len(accounts)} accounts, {len(territories)} territories, {len(adjacency)} counties")
         print(compare[cols].to_string(index=False))
         print(f"plan_territories wall time: {elapsed:.1f} s")

@@ -19,7 +19,7 @@ from .geography import Adjacency, haversine_km
 from .inputs import UNASSIGNED, PlanSettings
 
 CANDIDATE_POOL = 3.0  # each territory is offered at least this many mean loads of nearby units
-HEAVY_UNIT_SHARE = 0.25  # a county above this share of the mean territory load is split
+HEAVY_UNIT_SHARE = 0.05  # a county above this share of the mean territory load is split
 EMPTY_UNIT_WEIGHT = 0.1  # compactness weight of a county with no accounts, in accounts
 
 

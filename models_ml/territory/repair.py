@@ -2,25 +2,25 @@
 
 Why: enforcing contiguity inside the MIP takes a round of cuts and a re-solve per cut-off piece,
 and at national scale the loop runs out of time after a round or two. The MIP's plan is already
-balanced and cheap, and the pieces it cuts off are small, so a combinatorial repair finishes
-the job in a fraction of a second:
+balanced and cheap, so a combinatorial repair that starts from it finishes the job in seconds:
 
-1. every piece cut off from its territory's seed goes whole to a territory it touches on the
-   map, the one that hurts balance least and then disruption least;
-2. territories pushed outside the tolerance band trade boundary units along a chain of
-   neighbouring territories until a territory with room absorbs the excess. A unit only leaves
-   its territory when the rest stays connected, and it only joins a territory it touches, so
-   every territory stays contiguous.
+1. each territory keeps its heaviest connected piece; every other piece goes whole to a
+   territory it touches on the map, the one that hurts balance least, then disruption least;
+2. a territory pushed outside the tolerance band passes its excess (or shortfall) along the
+   shortest chain of touching territories to one with room, one boundary unit at a time. A
+   unit only leaves a territory that stays connected without it (a BFS on that territory's
+   own units) and only joins a territory it touches, so every territory stays contiguous.
 
-Seeds and capacity are kept, and units only go to their candidate territories, except a cut-off
-piece that touches none of its own candidates (rare; the candidate MIP's LP bound then no longer
-strictly bounds the plan's cost). Only the MIP's units move, so locked and named accounts, which
+Capacity is kept, and units only go to their candidate territories, except a cut-off piece that
+touches none of its own candidates (rare; the candidate MIP's LP bound then no longer strictly
+bounds the plan's cost). Only the MIP's units move, so locked and named accounts, which
 are fixed loads and not units, are never touched. When the repair cannot bring every territory
 inside the tolerance, the caller falls back to cuts.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -28,8 +28,8 @@ import numpy as np
 
 from .problem import SegmentProblem
 
-MAX_CHAIN_ATTEMPTS = 400  # chains tried before giving up on the balance step
-AIM = 0.5  # a rebalanced territory lands this far inside its band edge (share of the tolerance)
+AIM = 0.5  # a rebalanced territory lands this far inside its band edge (share of half the band)
+MAX_EMPTY_STEPS = 4  # empty units one transfer may move to reach accounts behind them
 
 
 @dataclass
@@ -58,7 +58,6 @@ class _Plan:
         self.lo = (1 - tolerance) * p.mean_load
         self.hi = (1 + tolerance) * p.mean_load
         self.eps = 1e-9 * max(p.mean_load, 1.0)
-        self.roots = {r for r in p.roots if r is not None}
         self.allowed = [set(c) for c in p.candidates]
 
     def excess(self, t: int, load: float | None = None) -> float:
@@ -82,6 +81,21 @@ class _Plan:
             self.members[frm].discard(u)
             self.members[to].add(u)
 
+    def stays_connected_without(self, t: int, u: int) -> bool:
+        """Whether territory t is still connected once u leaves (BFS on t's own units)."""
+        near = [v for v in self.p.neighbours[u] if v in self.members[t]]
+        if len(near) <= 1:
+            return True
+        targets = set(near[1:])
+        seen, queue = {near[0], u}, deque([near[0]])
+        while queue and targets:
+            for v in self.p.neighbours[queue.popleft()]:
+                if v not in seen and v in self.members[t]:
+                    seen.add(v)
+                    targets.discard(v)
+                    queue.append(v)
+        return not targets
+
     def pieces(self, t: int) -> list[set[int]]:
         left = set(self.members[t])
         found = []
@@ -98,26 +112,13 @@ class _Plan:
         return found
 
     def main_piece(self, t: int, parts: list[set[int]]) -> set[int]:
-        root = self.p.roots[t]
-        for part in parts:
-            if root in part:
-                return part
-        return max(parts, key=lambda s: (self.p.metric[list(s)].sum(), len(s), -min(s)))
+        """The piece a territory keeps: its heaviest, the seed's piece on ties.
 
-    def stays_connected_without(self, t: int, u: int) -> bool:
-        """Whether territory t is still connected once u leaves (BFS on t's own units)."""
-        near = [v for v in self.p.neighbours[u] if v in self.members[t]]
-        if len(near) <= 1:
-            return True
-        targets = set(near[1:])
-        seen, queue = {near[0], u}, deque([near[0]])
-        while queue and targets:
-            for v in self.p.neighbours[queue.popleft()]:
-                if v not in seen and v in self.members[t]:
-                    seen.add(v)
-                    targets.discard(v)
-                    queue.append(v)
-        return not targets
+        The seed is only the MIP's anchor; the MIP often grows a territory's bulk away from it,
+        and keeping the seed's piece would throw that bulk, and the balance, away.
+        """
+        root = self.p.roots[t]
+        return max(parts, key=lambda s: (self.p.metric[list(s)].sum(), root in s, len(s), -min(s)))
 
 
 def _hand_off_fragments(plan: _Plan) -> tuple[int, bool]:
@@ -173,48 +174,63 @@ def _territory_graph(plan: _Plan) -> list[set[int]]:
     return near
 
 
-def _chain(plan: _Plan, start: int, need: float, overloaded: bool, banned: set[tuple[int, ...]]) -> list[int] | None:
-    """Shortest chain of touching territories from `start` to one with room for `need`."""
+def _chain(plan: _Plan, start: int, need: float, overloaded: bool, banned: set[tuple[int, ...]]) -> tuple[list[int], float] | None:
+    """Shortest chain of touching territories from `start` to one with room for `need`.
+
+    When no territory has that much room, the chain ends at the one with the most room and
+    carries only what fits there. Returns the chain and the amount to carry along it.
+    """
     graph = _territory_graph(plan)
     parent = {start: None}
     queue = deque([start])
+    roomiest = None
     while queue:
         t = queue.popleft()
         room = (plan.hi - plan.load[t]) if overloaded else (plan.load[t] - plan.lo)
-        if t != start and room >= need:
+        if t != start and room > plan.eps:
             path = [t]
             while parent[path[-1]] is not None:
                 path.append(parent[path[-1]])
             path.reverse()
             if tuple(path) not in banned:
-                return path
+                if room >= need:
+                    return path, need
+                if roomiest is None or room > roomiest[1]:
+                    roomiest = (path, room)
         for s in sorted(graph[t]):
             if s not in parent:
                 parent[s] = t
                 queue.append(s)
-    return None
+    return roomiest
 
 
 def _transfer(plan: _Plan, donor: int, receiver: int, amount: float) -> int:
-    """Move boundary units worth about `amount` from donor to receiver; returns units moved."""
+    """Move boundary units worth about `amount` from donor to receiver; returns units moved.
+
+    A unit is taken when it brings the amount left closer to zero and the donor stays connected
+    without it; among those, the one that costs least disruption per unit of load. When only
+    empty units (counties without accounts) line the border, a few of them go first, so the
+    receiver can reach the accounts behind them.
+    """
     p = plan.p
-    moved, left = 0, amount
+    moved, left, empties = 0, amount, 0
     while left > plan.eps:
         options = []
         for u in plan.members[donor]:
-            if u in plan.roots or p.metric[u] <= 0 or receiver not in plan.allowed[u]:
+            if p.metric[u] >= 2 * left or receiver not in plan.allowed[u]:
                 continue
             if not any(plan.a[v] == receiver for v in p.neighbours[u]):
                 continue
-            if p.metric[u] > left + (plan.hi - plan.lo) * AIM:
-                continue
             if not plan.within_capacity(receiver, p.n_accounts[u]):
                 continue
-            options.append((abs(left - p.metric[u]), float(p.cost[u, receiver] - p.cost[u, donor]), u))
-        for *_, u in sorted(options):
+            options.append((p.metric[u] <= 0, float(p.cost[u, receiver] - p.cost[u, donor]) / max(p.metric[u], plan.eps), u))
+        for empty, *_, u in sorted(options):
+            if empty and empties >= MAX_EMPTY_STEPS:
+                return moved
             if plan.stays_connected_without(donor, u):
                 plan.move([u], receiver)
                 moved += 1
+                empties += empty
                 left -= p.metric[u]
                 break
         else:
@@ -222,47 +238,61 @@ def _transfer(plan: _Plan, donor: int, receiver: int, amount: float) -> int:
     return moved
 
 
-def _rebalance(plan: _Plan) -> tuple[int, bool]:
-    """Push load along chains of neighbours until every territory is inside the band."""
+def _rebalance(plan: _Plan, deadline: float) -> int:
+    """Push load along chains of touching territories until every territory is in the band.
+
+    Each chain is kept only when it lowers the total distance to the band; returns the units
+    moved.
+    """
     moves = 0
     banned: set[tuple[int, ...]] = set()
-    for _ in range(MAX_CHAIN_ATTEMPTS):
+    stuck: set[int] = set()
+    while time.perf_counter() < deadline:
         before = plan.violation()
         if before <= 0:
-            return moves, True
-        worst = int(np.argmax([plan.excess(t) for t in range(len(plan.load))]))
+            return moves
+        excess = [0.0 if t in stuck else plan.excess(t) for t in range(len(plan.load))]
+        worst = int(np.argmax(excess))
+        if excess[worst] <= 0:
+            return moves
         overloaded = plan.load[worst] > plan.hi
-        band = plan.hi - plan.lo
-        need = (plan.load[worst] - plan.hi if overloaded else plan.lo - plan.load[worst]) + AIM * band / 2
-        path = _chain(plan, worst, need, overloaded, banned)
-        if path is None:
-            path = _chain(plan, worst, plan.excess(worst), overloaded, banned)
-            if path is None:
-                return moves, False
+        need = (plan.load[worst] - plan.hi if overloaded else plan.lo - plan.load[worst]) + AIM * (plan.hi - plan.lo) / 2
+        found = _chain(plan, worst, need, overloaded, banned)
+        if found is None:
+            stuck.add(worst)
+            continue
+        path, amount = found
         snapshot = (plan.a.copy(), plan.load.copy(), plan.count.copy(), [set(m) for m in plan.members])
         steps = list(zip(path, path[1:]))
-        if overloaded:
-            pairs = [(d, r) for d, r in reversed(steps)]
-        else:
-            pairs = [(r, d) for d, r in steps]
-        done = 0
-        for donor, receiver in pairs:
-            done += _transfer(plan, donor, receiver, need)
+        pairs = list(reversed(steps)) if overloaded else [(r, d) for d, r in steps]
+        done = sum(_transfer(plan, donor, receiver, amount) for donor, receiver in pairs)
         if plan.violation() < before - plan.eps:
             moves += done
+            stuck.clear()
         else:
             plan.a, plan.load, plan.count, plan.members = snapshot
             banned.add(tuple(path))
-    return moves, plan.violation() <= 0
+    return moves
 
 
-def repair_plan(problem: SegmentProblem, assignment: np.ndarray, tolerance: float) -> RepairOutcome:
+def repair_plan(problem: SegmentProblem, assignment: np.ndarray, tolerance: float, time_limit: float = 10.0) -> RepairOutcome:
     """Contiguous version of `assignment` within ±tolerance when the repair can find one."""
+    deadline = time.perf_counter() + time_limit
     plan = _Plan(problem, assignment, tolerance)
     fragments, placed = _hand_off_fragments(plan)
-    if not placed:
-        return RepairOutcome(plan.a, False, fragments, 0)
-    moves, balanced = _rebalance(plan)
-    contiguous = all(len(plan.pieces(t)) <= 1 for t in range(len(problem.territory_ids)))
-    capacity_ok = bool(np.all(plan.count <= problem.capacity + 1e-9))
-    return RepairOutcome(plan.a, balanced and contiguous and capacity_ok, fragments, moves)
+    moves = 0
+    if placed:
+        # Chains that failed once may work after other chains reshaped the map: retry while
+        # a pass still helps.
+        before = np.inf
+        while plan.violation() < before and time.perf_counter() < deadline:
+            before = plan.violation()
+            moves += _rebalance(plan, deadline)
+    return RepairOutcome(plan.a, placed and _settled(plan), fragments, moves)
+
+
+def _settled(plan: _Plan) -> bool:
+    """Every territory contiguous, inside the band and within capacity."""
+    contiguous = all(len(plan.pieces(t)) <= 1 for t in range(len(plan.load)))
+    capacity_ok = bool(np.all(plan.count <= plan.p.capacity + 1e-9))
+    return contiguous and capacity_ok and plan.violation() <= 0

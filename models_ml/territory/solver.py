@@ -30,6 +30,7 @@ from .problem import SegmentProblem
 from .repair import repair_plan
 
 _FEASIBLE = 2  # HiGHS solution status "feasible"
+MIP_SHARE = 0.6  # of the segment's budget for the first solve; the repair needs the rest
 
 
 @dataclass
@@ -249,7 +250,8 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
     rounds = fragments = moves = 0
     while True:
         rounds += 1
-        model.h.setOptionValue("time_limit", max(1.0, time_limit - (time.perf_counter() - started)))
+        left = time_limit - (time.perf_counter() - started)
+        model.h.setOptionValue("time_limit", max(1.0, left * MIP_SHARE if rounds == 1 else left))
         if not model.solve():
             if model.is_infeasible():
                 detail = " with contiguous territories" if all_cuts else ""
@@ -264,7 +266,7 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         if not problem.geographic or all(len(parts) <= 1 for parts in pieces):
             assignment, contiguous = balanced, [True] * len(pieces)
             break
-        repaired = repair_plan(problem, balanced, tolerance)
+        repaired = repair_plan(problem, balanced, tolerance, time_limit - (time.perf_counter() - started))
         fragments += repaired.fragments
         moves += repaired.moves
         if repaired.feasible:

@@ -22,10 +22,25 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+PROJECT_FILE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv"}
+
+
+def _manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    target = DBT_PROJECT_DIR / "target"
+    return any(path.stat().st_mtime > built for path in DBT_PROJECT_DIR.rglob("*")
+               if path.suffix in PROJECT_FILE_SUFFIXES and target not in path.parents)
+
+
 def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing, so definitions load on a fresh clone."""
-    dbt_project.prepare_if_dev()
-    if not dbt_project.manifest_path.exists():
+    """Parse the dbt project when its manifest is missing or older than any model, macro or seed.
+
+    Definitions then load on a fresh clone, and an edited model never runs against a stale graph.
+    """
+    if _manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
 

@@ -70,17 +70,18 @@ def test_scattered_balanced_plan_is_reconnected_within_tolerance():
 
 
 def test_repair_reports_failure_when_tolerance_cannot_be_met():
-    """A row of four units; W's cut-off end goes to E, and then only a unit of 3 can come back.
+    """Units 5, 2, 5 in a row: every contiguous split into two is 5 against 7, never within ±1%.
 
-    W ends at 7 against a band of 8 ± 1%: the repair must say it failed rather than hide it.
+    W holds both ends (balanced 10 against 2 is not the point: it is split); the repair hands
+    the cut-off end to E and must then say it failed rather than return an unbalanced plan.
     """
-    rows, cols = 1, 4
-    metric = np.array([4.0, 3.0, 1.0, 8.0])
-    assignment = np.array([0, 1, 1, 0])  # W = {0, 3} is split
-    problem = grid_problem(rows, cols, metric, roots=[0, 2], tolerance_mean=8.0)
+    metric = np.array([5.0, 2.0, 5.0])
+    assignment = np.array([0, 1, 0])
+    problem = grid_problem(1, 3, metric, roots=[0, 1], tolerance_mean=6.0)
     out = repair_plan(problem, assignment, tolerance=0.01)
     assert not out.feasible
-    assert out.assignment[3] == 1  # the cut-off unit still went to its neighbour
+    assert out.fragments == 1
+    assert out.assignment.tolist() == [0, 1, 1]
 
 
 def test_repair_never_moves_locked_or_named_accounts():
@@ -107,7 +108,7 @@ def test_repair_never_moves_locked_or_named_accounts():
     assert result.summary["is_contiguous"].all()
     assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
     out = result.assignments.set_index("account_key")
-    pinned = acc[acc["locked"].fillna(False).astype(bool) | acc["named_territory_id"].notna()]["account_key"]
+    pinned = acc[acc["locked"].eq(True) | acc["named_territory_id"].notna()]["account_key"]
     assert (out.loc[pinned, "proposed_territory_id"] == "W").all()
     assert set(out.loc[pinned, "reason"]) == {"locked: Exclude_From_Realign__c", "named account"}
     movable = acc[(acc["county_fips"] == acc.loc[acc["potential"] == 90.0, "county_fips"].iloc[0]) & (acc["potential"] == 90.0)]["account_key"]
