@@ -26,6 +26,8 @@ ACCOUNT_COLUMNS = {
     "locked": "Exclude_From_Realign__c or a settings lock: stays in its current territory",
     "named_territory_id": "named account / carve-out: fixed to this territory",
     "naics_sector": "2-digit NAICS sector, matched against reps' industry focus",
+    "capacity_units": "how much the account fills a rep's book against max_accounts; defaults to 1 "
+                      "(a pipeline may count only CRM accounts, since whitespace is not yet anyone's book)",
 }
 
 TERRITORY_COLUMNS = {
@@ -107,7 +109,7 @@ def normalize_accounts(accounts: pd.DataFrame, settings: PlanSettings) -> pd.Dat
     df["county_fips"] = df["county_fips"].str.zfill(5)
     df["segment"] = df["segment"].astype(str)
     df["current_territory_id"] = df["current_territory_id"].fillna(UNASSIGNED)
-    for col, default in (("potential", 0.0), ("workload", 1.0), ("customer_revenue", 0.0)):
+    for col, default in (("potential", 0.0), ("workload", 1.0), ("customer_revenue", 0.0), ("capacity_units", 1.0)):
         df[col] = pd.to_numeric(df[col], errors="coerce").fillna(default).clip(lower=0) if col in df.columns else default
     for col in ("is_customer", "has_open_opportunity", "locked"):
         df[col] = _bool(df[col]) if col in df.columns else False

@@ -33,7 +33,7 @@ class SegmentProblem:
     unit_ids: list[str]
     unit_county: list[str | None]
     metric: np.ndarray  # balance metric per unit
-    n_accounts: np.ndarray  # movable accounts per unit
+    n_accounts: np.ndarray  # movable accounts per unit that count toward rep capacity
     fixed_load: np.ndarray  # balance metric of locked/named accounts per territory
     fixed_accounts: np.ndarray
     capacity: np.ndarray  # max accounts per territory (inf when unlimited)
@@ -173,7 +173,7 @@ def build_problem(
         fm = pd.Series(metric_values(fixed_in, metric), index=fixed_in.index)
         idx = fixed_in["proposed_territory_id"].map(t_index).to_numpy()
         np.add.at(fixed_load, idx, fm.to_numpy())
-        np.add.at(fixed_accounts, idx, 1)
+        np.add.at(fixed_accounts, idx, fixed_in["capacity_units"].to_numpy(dtype=float))
     total = fixed_load.sum() + metric_values(movable, metric).sum()
     mean_load = total / n_terr if n_terr else 0.0
 
@@ -191,7 +191,7 @@ def build_problem(
     acc["_unit"] = labels.to_numpy()
 
     units = acc.groupby("_unit", sort=True).agg(
-        county_fips=("county_fips", "first"), _m=("_m", "sum"), n_accounts=("account_key", "size"), _w=("_w", "sum"),
+        county_fips=("county_fips", "first"), _m=("_m", "sum"), n_accounts=("capacity_units", "sum"), _w=("_w", "sum"),
     )
     if geographic:
         used = set(units["county_fips"].dropna())

@@ -4,6 +4,8 @@ Potential is the annual TAM potential per company (`int_company_potential`), not
 expected value: territories should not be redrawn because intent moved for a week. Workload weighs
 each account by size and motion (renewals and upsells take more of a rep's time than a cold
 new-logo account of the same size). Named accounts are those whose winning rule matches on `Id`.
+A rep's `Max_Accounts__c` caps the CRM accounts in their book; whitespace companies are in the
+territory but in nobody's book yet, so they do not count toward it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ select
     coalesce(opps.bookings_ttm_usd, 0) as customer_revenue,
     coalesce(tc.is_excluded_from_realign, false) as locked,
     case when named.territory_id is not null then tc.territory_id end as named_territory_id,
-    left(ap.naics_code, 2) as naics_sector
+    left(ap.naics_code, 2) as naics_sector,
+    case when ap.crm_account_id is not null then 1.0 else 0.0 end as capacity_units
 from marts.account_priority as ap
 left join intermediate.int_company_potential as potential using (account_key)
 left join intermediate.int_companies_unified as companies using (account_key)

@@ -79,6 +79,19 @@ def test_capacity_is_respected():
     assert result.summary["accounts"].sum() == 24
 
 
+def test_capacity_counts_only_accounts_in_a_reps_book():
+    acc = halves(4, 6, 100.0, 100.0)
+    terr = territories(["W", "E"], max_accounts=[5, 5])
+    with pytest.raises(InfeasibleTolerance):
+        plan(acc, terr, 4, 6, tolerance=0.2)
+    acc["capacity_units"] = 0.0
+    acc.loc[acc.index[:8], "capacity_units"] = 1.0
+    result = plan(acc, terr, 4, 6, tolerance=0.2)
+    booked = acc.merge(result.assignments, on="account_key").groupby("proposed_territory_id")["capacity_units"].sum()
+    assert (booked <= 5).all()
+    assert result.summary["accounts"].sum() == 24
+
+
 def test_infeasible_tolerance_names_segment_and_best_deviation():
     acc = halves(2, 2, 100.0, 100.0)
     acc.loc[0, "potential"] = 1000.0
