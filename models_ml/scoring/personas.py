@@ -5,16 +5,21 @@ says nothing about the function). Rules beat a learned classifier here: titles a
 vocabulary is stable, a rep can read why someone is a "champion", and there is no labelled data in
 a CRM to learn from. Order matters and is deliberate:
 
-1. executive buyer: C-level, president, VP, head of, founder, owner, managing director;
+1. executive buyer: C-level, president, VP, head of, founder, owner, managing director; except a
+   head of revenue, sales or marketing operations (or enablement), who runs the tool's team and
+   sponsors it rather than signing for it: a champion;
 2. technical evaluator when the job is the revenue team's systems (sales systems, CRM manager,
    Salesforce admin): they own the integration, whatever their seniority;
 3. champion: a manager/director/lead of revenue, sales or marketing operations (or enablement,
    demand generation), the person who lives with the tool and sponsors it; directors of sales or
    marketing too, while first-line sales and marketing managers are end users of the tool;
-4. technical evaluator: engineering, architecture, IT, administrators, systems, data, security,
-   operations that are not revenue operations;
-5. end user: representatives, account executives, analysts, coordinators, specialists, associates;
-6. other.
+4. other for functions outside the revenue team's buying group: product software engineering,
+   marketing coordination, HR, recruiting, finance and office roles (they neither evaluate, sponsor
+   nor use a revenue tool);
+5. technical evaluator: IT, architecture, administrators, systems, data, security;
+6. end user: representatives, account executives, analysts, coordinators, specialists, associates;
+7. when the title names no function ("Manager", "Director of Operations"), the department decides;
+   otherwise other.
 
 ``persona_fit_score`` is how over-represented each persona is among contacts of accounts that won
 a deal, relative to all contacts (lift, scaled so the best persona is 100): the committee that
@@ -52,13 +57,19 @@ _REVENUE_FUNCTION = re.compile(r"\b(revenue|sales|marketing|demand generation|gr
 _TECHNICAL = re.compile(r"\b(engineer|engineering|architect|architecture|developer|development engineer|"
                         r"it|information technology|information systems|administrator|admin|devops|"
                         r"sysadmin|systems|system|network|security|infrastructure|data|database|"
-                        r"software|technical|technology|operations|cto|platform|salesforce|crm admin)\b")
+                        r"software|technical|technology|cto|platform|salesforce|crm admin)\b")
 _SYSTEMS = re.compile(r"\b(sales|marketing|revenue|business) systems\b|\bcrm (manager|admin|administrator|"
                       r"architect|developer)\b|\bsalesforce\b")
 _CHAMPION_FUNCTION = re.compile(r"\b((revenue|sales|marketing|business|go to market) operations|enablement|"
                                 r"revenue|demand generation|growth)\b")
 _SENIOR_LEADER = re.compile(r"\b(senior manager|director|senior director)\b")
 _REVENUE_OPERATIONS = re.compile(r"\b(revenue|sales|marketing|business|go to market) operations\b")
+_HEAD_OF_OPERATIONS = re.compile(r"\bhead of\b.*\b((revenue|sales|marketing|go to market) operations|"
+                                 r"(sales|revenue) enablement)\b")
+_OUTSIDE_BUYING_GROUP = re.compile(r"\b(software|frontend|front end|backend|back end|full stack|mobile|qa|"
+                                   r"test) (engineer|developer)\b|\bmarketing coordinator\b|\brecruit(er|ing)\b|"
+                                   r"\b(hr|human resources|office) manager\b|\baccountant\b|\bcontroller\b|"
+                                   r"\bproduct manager\b")
 _END_USER = re.compile(r"\b(representative|rep|account executive|analyst|coordinator|specialist|"
                        r"associate|assistant|consultant|agent|executive assistant|advisor|"
                        r"account manager|customer success manager|strategist|planner)\b")
@@ -67,6 +78,8 @@ _DEPARTMENT_PERSONA = [
      "technical evaluator"),
     (re.compile(r"\b(sales operations|revenue operations|marketing operations)\b"), "champion"),
     (re.compile(r"\b(executive|c suite|leadership|management)\b"), "executive buyer"),
+    (re.compile(r"\b(sales|customer success|account management|business development)\b"), "end user"),
+    (re.compile(r"\b(marketing|finance|human resources|hr|administration|legal|product|engineering)\b"), "other"),
 ]
 
 
@@ -83,6 +96,8 @@ def normalise_title(title: object) -> str:
 def classify_persona(title: object, department: object = None) -> str:
     """One of :data:`PERSONAS` for a contact's title (and department when the title is silent)."""
     text = normalise_title(title)
+    if _HEAD_OF_OPERATIONS.search(text):
+        return "champion"
     if _EXECUTIVE.search(text) and not re.search(r"\b(assistant to|executive assistant)\b", text):
         return "executive buyer"
     if _SYSTEMS.search(text):
@@ -91,6 +106,8 @@ def classify_persona(title: object, department: object = None) -> str:
         return "champion"
     if _LEADER.search(text) and _REVENUE_FUNCTION.search(text):
         return "end user" if re.search(r"\bmanager\b", text) and not _SENIOR_LEADER.search(text) else "champion"
+    if _OUTSIDE_BUYING_GROUP.search(text):
+        return "other"
     if _TECHNICAL.search(_REVENUE_OPERATIONS.sub(" ", text)):
         return "technical evaluator"
     if _END_USER.search(text):
