@@ -21,6 +21,9 @@ from .inputs import UNASSIGNED, PlanSettings
 CANDIDATE_POOL = 3.0  # each territory is offered at least this many mean loads of nearby units
 HEAVY_UNIT_SHARE = 0.05  # a county above this share of the mean territory load is split
 EMPTY_UNIT_WEIGHT = 0.1  # compactness weight of a county with no accounts, in accounts
+ACCOUNT_LEVEL_COMPACTNESS = 0.05  # share of compactness_weight kept for account-level segments:
+# a named-account book is not a map, and an account far from its rep's other accounts must
+# still stay put unless balance needs it moved
 
 
 @dataclass
@@ -250,7 +253,8 @@ def build_problem(
     scale = max(float(np.nanmedian(nearest)) if np.isfinite(nearest).any() else 1.0, 1.0)
 
     n_acc = units["n_accounts"].to_numpy(dtype=float)
-    cost = _price_matrix(settings, units, stay_by_unit, region_share, sector_share, terr, dist / scale)
+    compactness = settings.compactness_weight * (1.0 if geographic else ACCOUNT_LEVEL_COMPACTNESS)
+    cost = _price_matrix(settings, compactness, units, stay_by_unit, region_share, sector_share, terr, dist / scale)
     candidates = _candidates(dist, unit_total_m, mean_load, lat, anchor_lat, stay_by_unit, roots, settings.candidate_territories, CANDIDATE_POOL)
     costs = [{t: float(cost[u, t]) for t in cand} for u, cand in enumerate(candidates)]
     for u in range(n_units):
@@ -317,7 +321,7 @@ def _candidates(dist, metric, mean_load, lat, anchor_lat, stay, roots, nearest_k
     return [sorted(c) for c in offered]
 
 
-def _price_matrix(settings: PlanSettings, units: pd.DataFrame, stay: dict, region_share: dict, sector_share: dict, terr: pd.DataFrame, reach: np.ndarray) -> np.ndarray:
+def _price_matrix(settings: PlanSettings, compactness_weight: float, units: pd.DataFrame, stay: dict, region_share: dict, sector_share: dict, terr: pd.DataFrame, reach: np.ndarray) -> np.ndarray:
     """Objective coefficient of every unit in every territory.
 
     disruption: weight of the unit's accounts not already in the territory; compactness: accounts
@@ -332,7 +336,7 @@ def _price_matrix(settings: PlanSettings, units: pd.DataFrame, stay: dict, regio
             held[u, t] = w
     size = np.where(n_acc > 0, n_acc, EMPTY_UNIT_WEIGHT)
     cost = settings.disruption_weight * (units["_w"].to_numpy(dtype=float)[:, None] - held)
-    cost += settings.compactness_weight * size[:, None] * reach
+    cost += compactness_weight * size[:, None] * reach
     region_of = terr["region_id"]
     regions = sorted(set(region_of.dropna()))
     if regions and region_share:

@@ -29,7 +29,9 @@ import numpy as np
 from .problem import SegmentProblem
 
 AIM = 0.5  # a rebalanced territory lands this far inside its band edge (share of half the band)
-MAX_EMPTY_STEPS = 4  # empty units one transfer may move to reach accounts behind them
+MAX_EMPTY_STEPS = 40  # empty units one transfer may move to reach accounts behind them; where
+# accounts are sparse (Mid-Market over the Plains) a border runs through wide bands of empty
+# counties, and a failed transfer is rolled back anyway
 
 
 @dataclass
@@ -119,6 +121,30 @@ class _Plan:
         """
         root = self.p.roots[t]
         return max(parts, key=lambda s: (self.p.metric[list(s)].sum(), root in s, len(s), -min(s)))
+
+
+def fill_empty_units(problem: SegmentProblem, assignment: np.ndarray) -> np.ndarray:
+    """`assignment` with each empty county given to the territory of the nearest county with
+    accounts (in steps on the map).
+
+    Why: empty counties weigh nothing in the MIP, so it scatters them and cuts territories
+    into pieces that balance never asked for. Relabelling them changes no load and no
+    account's territory, and leaves the repair only the pieces the accounts really form.
+    """
+    p = problem
+    out = assignment.copy()
+    empty = (p.metric <= 0) & (p.n_accounts <= 0) & p.in_graph
+    empty[[r for r in p.roots if r is not None]] = False  # a seed keeps its territory
+    queue = deque(int(u) for u in np.flatnonzero(~empty & p.in_graph))
+    seen = set(queue)
+    while queue:
+        u = queue.popleft()
+        for v in p.neighbours[u]:
+            if v not in seen and empty[v]:
+                seen.add(v)
+                out[v] = out[u]
+                queue.append(v)
+    return out
 
 
 def _hand_off_fragments(plan: _Plan) -> tuple[int, bool]:

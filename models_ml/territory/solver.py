@@ -9,7 +9,9 @@ is solved without it and `repair.repair_plan` reconnects the result combinatoria
 that repair cannot keep every territory within tolerance does the MIP get cuts, one per cut-off
 piece S of territory t:  sum of x[u,t] over S <= |S| - 1 + sum of x[v,t] over the neighbours v
 of S  (a connected territory that holds all of S must also hold a unit on its border), and the
-solve-repair round repeats. If time runs out first, the last balanced plan is returned with its
+solve-repair round repeats. The repair starts from a few plans (the MIP's, the MIP's with its
+empty counties relabelled, today's) and keeps the cheapest that comes out contiguous and
+balanced; `polish.polish_plan` then sends units home where balance no longer needs them moved. If time runs out first, the last balanced plan is returned with its
 scattered territories flagged not contiguous: tolerance is never traded for contiguity.
 
 The reported bound is the LP relaxation of the MIP before any cut; contiguity only shrinks the
@@ -27,10 +29,13 @@ import numpy as np
 from .errors import InfeasibleTolerance, PlanningError
 from .geography import components
 from .problem import SegmentProblem
-from .repair import repair_plan
+from .polish import polish_plan
+from .repair import RepairOutcome, fill_empty_units, repair_plan
 
 _FEASIBLE = 2  # HiGHS solution status "feasible"
 MIP_SHARE = 0.6  # of the segment's budget for the first solve; the repair needs the rest
+REPAIR_MIN_SECONDS = 10.0  # the repair runs this long even when the MIP used the whole budget
+POLISH_SECONDS = 5.0
 
 
 @dataclass
@@ -233,6 +238,35 @@ def _plan_cost(problem: SegmentProblem, assignment: np.ndarray) -> float:
     return float(problem.cost[np.arange(len(assignment)), assignment].sum())
 
 
+def _repair_starts(problem: SegmentProblem, balanced: np.ndarray, rounds: int) -> list[np.ndarray]:
+    """Plans to repair: the MIP's, the same with empty counties filled in, and (first round
+    only) today's alignment, which is already contiguous where today's territories are."""
+    starts = [fill_empty_units(problem, balanced), balanced]
+    if rounds == 1:
+        starts.append(problem.start.copy())
+    return starts
+
+
+def _best_repair(problem: SegmentProblem, starts: list[np.ndarray], tolerance: float, budget: float) -> RepairOutcome:
+    """Repair every start and keep the cheapest feasible result (the first failure otherwise).
+
+    Which start repairs with the least disruption depends on how scattered the MIP's plan is,
+    so trying a few costs seconds and removes the dependence on one lucky solution.
+    """
+    deadline = time.perf_counter() + budget
+    best: RepairOutcome | None = None
+    first: RepairOutcome | None = None
+    for start in starts:
+        left = deadline - time.perf_counter()
+        if left <= 0 and (best is not None or first is not None):
+            break
+        out = repair_plan(problem, start, tolerance, max(left, 1.0))
+        first = first or out
+        if out.feasible and (best is None or _plan_cost(problem, out.assignment) < _plan_cost(problem, best.assignment)):
+            best = out
+    return best or first
+
+
 def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
     """Solve the segment's MIP, repair contiguity, and fall back to cuts when the repair fails.
 
@@ -266,7 +300,8 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         if not problem.geographic or all(len(parts) <= 1 for parts in pieces):
             assignment, contiguous = balanced, [True] * len(pieces)
             break
-        repaired = repair_plan(problem, balanced, tolerance, time_limit - (time.perf_counter() - started))
+        repair_budget = max(REPAIR_MIN_SECONDS, time_limit - (time.perf_counter() - started))
+        repaired = _best_repair(problem, _repair_starts(problem, balanced, rounds), tolerance, repair_budget)
         fragments += repaired.fragments
         moves += repaired.moves
         if repaired.feasible:
@@ -279,6 +314,8 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         all_cuts.extend(cuts)
         model.add_rows(cuts)
         model.warm_start(balanced)
+    if problem.geographic and all(contiguous):
+        assignment, _ = polish_plan(problem, assignment, tolerance, POLISH_SECONDS)
     objective = _plan_cost(problem, assignment)
     gap = 100.0 * max(objective - bound, 0.0) / abs(objective) if abs(objective) > 1e-9 else 0.0
     return SolveOutcome(
