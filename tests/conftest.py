@@ -5,42 +5,9 @@ Integration and quality tests read the same run, so the suite pays for the pipel
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-TERRAIN = str(Path(sys.executable).parent / "terrain")
-SAMPLE_SEED = 11
-
-
-@dataclass(frozen=True)
-class PipelineRun:
-    landing: Path
-    data: Path
-    truth: Path
-    returncode: int
-    output: str
-
-    @property
-    def warehouse(self) -> Path:
-        return self.data / "warehouse" / "terrain.duckdb"
-
-    @property
-    def serving(self) -> Path:
-        return self.data / "serving" / "terrain.duckdb"
-
-
-def terrain(*args: str, env: dict | None = None, timeout: int = 1200) -> subprocess.CompletedProcess:
-    """Run the installed ``terrain`` command the way a user does."""
-    full_env = {**os.environ, **(env or {})}
-    full_env["PATH"] = f"{Path(sys.executable).parent}:{full_env.get('PATH', '')}"
-    full_env.pop("DAGSTER_HOME", None)
-    return subprocess.run([TERRAIN, *args], cwd=REPO, env=full_env, capture_output=True, text=True, timeout=timeout)
+from tests.support import SAMPLE_SEED, PipelineRun, terrain
 
 
 @pytest.fixture(scope="session")

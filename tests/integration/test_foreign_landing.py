@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.conftest import terrain
+from tests.support import terrain
 from tests.integration.foreign_landing import build_foreign_landing
 
 pytestmark = pytest.mark.integration

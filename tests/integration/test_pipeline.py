@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO, terrain
+from tests.support import REPO, terrain
 
 pytestmark = pytest.mark.integration
 CHECK_CONTRACT = REPO.parent / "shared" / "tools" / "check_contract.py"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.integration
 

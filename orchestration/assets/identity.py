@@ -1,0 +1,128 @@
+"""Entity resolution as Dagster assets: one account per real company.
+
+A thin shell around :func:`models_ml.identity.resolve_accounts`: read the CRM accounts and the
+vendor universe from the staging views, resolve them with last run's keys so account keys stay
+stable, write the identity tables and ``marts.entity_matches``, and export the CRM duplicates
+for the CRM administrators to merge.
+"""
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from models_ml.identity import ResolutionResult, resolve_accounts
+from orchestration.resources import TerrainPaths
+from orchestration.settings import load_settings
+
+ACCOUNT_KEYS = dg.AssetKey(["identity", "account_keys"])
+DOMAIN_KEYS = dg.AssetKey(["identity", "domain_keys"])
+CRM_DUPLICATES = dg.AssetKey(["identity", "crm_duplicates"])
+ENTITY_MATCHES = dg.AssetKey(["marts", "entity_matches"])
+UPSTREAM = [["staging", "stg_crm__accounts"], ["staging", "stg_vendor__firmographics"]]
+DUPLICATES_CSV = "crm_duplicates.csv"
+
+# Staging column -> the input column ``resolve_accounts`` documents (see models_ml.identity.records).
+CRM_COLUMNS = {
+    "account_id": "account_id", "account_name": "account_name", "website": "website",
+    "domain": "domain", "billing_street": "billing_street", "billing_city": "billing_city",
+    "state_code": "state_code", "postal_code": "postal_code", "is_customer": "is_customer",
+    "created_at": "created_date",
+}
+VENDOR_COLUMNS = {
+    "company_id": "company_id", "company_name": "company_name", "website": "website",
+    "domain": "domain", "street": "street", "city": "city", "state_code": "state_code",
+    "postal_code": "postal_code", "parent_company_id": "parent_company_id",
+    "ultimate_parent_id": "ultimate_parent_id",
+}
+
+
+def read_input(con: duckdb.DuckDBPyConnection, view: str, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns of a staging view that resolution uses, renamed; absent optional ones skipped."""
+    schema, table = view.split(".")
+    present = {
+        row[0] for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchall()
+    }
+    select = ", ".join(f'"{src}" as "{dst}"' for src, dst in columns.items() if src in present)
+    return con.execute(f"select {select} from {view}").df()
+
+
+def previous_account_keys(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """Last run's keys, so that a re-run or a new delivery keeps every key it can."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'identity' and table_name = 'account_keys'"
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    return con.execute(
+        "select record_source, record_id, account_key from identity.account_keys"
+    ).df()
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, result: ResolutionResult) -> None:
+    """Replace the identity tables and the entity_matches mart in one transaction."""
+    tables = {
+        "identity.account_keys": result.account_keys,
+        "identity.domain_keys": result.domain_keys,
+        "identity.crm_duplicates": result.crm_duplicates,
+        "marts.entity_matches": result.entity_matches,
+    }
+    con.execute("create schema if not exists identity")
+    con.execute("create schema if not exists marts")
+    con.execute("begin transaction")
+    try:
+        for name, frame in tables.items():
+            con.register("identity_frame", frame)
+            con.execute(f"create or replace table {name} as select * from identity_frame")
+            con.unregister("identity_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(key, group_name="identity", deps=UPSTREAM)
+           for key in (ACCOUNT_KEYS, DOMAIN_KEYS, CRM_DUPLICATES, ENTITY_MATCHES)],
+    name="entity_resolution",
+)
+def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths):
+    """Match CRM accounts to vendor companies, find CRM duplicates and keep account keys stable."""
+    settings = load_settings()
+    with duckdb.connect(str(paths.warehouse_path)) as con:
+        crm = read_input(con, "staging.stg_crm__accounts", CRM_COLUMNS)
+        vendor = read_input(con, "staging.stg_vendor__firmographics", VENDOR_COLUMNS)
+        previous = previous_account_keys(con)
+        result = resolve_accounts(crm, vendor, previous_keys=previous,
+                                  match_threshold=settings.identity.match_threshold)
+        write_tables(con, result)
+    duplicates_path = paths.outputs_dir / DUPLICATES_CSV
+    result.crm_duplicates.to_csv(duplicates_path, index=False)
+
+    stats = result.stats
+    context.log.info(
+        f"resolved {stats['crm_accounts']} CRM accounts and {stats['vendor_companies']} vendor "
+        f"companies into {stats['accounts']} accounts in {stats['total_seconds']:.1f}s"
+    )
+    yield dg.MaterializeResult(asset_key=ACCOUNT_KEYS, metadata={
+        "rows": len(result.account_keys), "accounts": stats["accounts"],
+        "crm_accounts": stats["crm_accounts"], "vendor_companies": stats["vendor_companies"],
+        "kept_previous_keys": previous is not None,
+        "match_threshold": settings.identity.match_threshold,
+        **{name: dg.MetadataValue.float(round(float(stats[name]), 3))
+           for name in ("normalise_seconds", "deterministic_seconds", "splink_seconds",
+                        "grouping_seconds", "total_seconds")},
+    })
+    yield dg.MaterializeResult(asset_key=DOMAIN_KEYS, metadata={"rows": len(result.domain_keys)})
+    yield dg.MaterializeResult(asset_key=CRM_DUPLICATES, metadata={
+        "rows": len(result.crm_duplicates), "csv": dg.MetadataValue.path(str(duplicates_path)),
+    })
+    yield dg.MaterializeResult(asset_key=ENTITY_MATCHES, metadata={
+        "rows": len(result.entity_matches),
+        "crm_match_rate": dg.MetadataValue.float(round(float(stats["crm_match_rate"]), 4)),
+        "matches_by_domain": stats["matches_by_domain"],
+        "matches_by_splink": stats["matches_by_splink"],
+    })

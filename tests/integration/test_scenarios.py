@@ -1,0 +1,58 @@
+"""``terrain plan``: what-if scenarios beside the default plan, published only on request."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.support import terrain
+
+pytestmark = pytest.mark.integration
+
+
+def _query(run, sql):
+    con = duckdb.connect(str(run.warehouse), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def test_scenario_is_stored_beside_the_default_without_publishing(pipeline_run):
+    assert pipeline_run.returncode == 0
+    crm_before = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
+    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--data", str(pipeline_run.data))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Not published" in result.stdout
+    scenarios = _query(pipeline_run, "select scenario_id, count(*) as n from marts.territory_plan group by 1")
+    assert set(scenarios.scenario_id) == {"proposed", "wider_band"}
+    assert scenarios.n.nunique() == 1
+    metrics = _query(pipeline_run, "select alignment, max(max_abs_deviation_pct) as worst from marts.territory_plan_metrics "
+                                   "where scenario_id = 'wider_band' group by 1")
+    worst = dict(zip(metrics.alignment, metrics.worst))
+    assert worst["proposed"] <= 15.0 + 1e-6
+    assert {"current", "equal_count"} <= set(worst)
+    published = _query(pipeline_run, "select distinct scenario_id from territory.plan_published")
+    assert published.scenario_id.tolist() == ["proposed"]
+    crm_after = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
+    pd.testing.assert_frame_equal(crm_before, crm_after)
+
+
+def test_publishing_a_scenario_sends_it_to_the_crm_file(pipeline_run):
+    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--publish", "--data", str(pipeline_run.data))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    plan = _query(pipeline_run, "select p.account_key, p.proposed_territory_id from marts.territory_plan p "
+                                "where scenario_id = 'wider_band'")
+    keys = _query(pipeline_run, "select record_id as Id, account_key from identity.account_keys where record_source = 'crm'")
+    expected = keys.merge(plan, on="account_key").set_index("Id")["proposed_territory_id"]
+    crm = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str).set_index("Id")
+    joined = crm.join(expected, how="inner")
+    assert len(joined) > 0
+    assert (joined["Proposed_Territory__c"] == joined["proposed_territory_id"]).all()
+
+
+def test_unknown_segment_is_a_clear_error(pipeline_run):
+    result = terrain("plan", "--scenario", "typo", "--territories", "Smb=4", "--data", str(pipeline_run.data))
+    assert result.returncode == 2
+    assert "unknown segment" in result.stderr and "Smb" in result.stderr
