@@ -22,6 +22,7 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.exceptions import EMTrainingException
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ def scored_pairs(
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block, max_pairs=max_training_pairs
             )
-        except ValueError as degenerate:
+        except (ValueError, EMTrainingException) as degenerate:
             logger.warning("EM on block %r kept its prior m probabilities: %s", block, degenerate)
     predictions = linker.inference.predict(
         threshold_match_probability=match_threshold, warning_mode="never"

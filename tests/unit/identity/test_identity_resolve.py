@@ -163,3 +163,21 @@ def test_rare_agreement_u_counts_agreeing_pairs_exactly():
     assert u["domain"] == pytest.approx(2 / 12)
     assert u["zip_house"] == pytest.approx(2 / 12)
     assert u["zip"] == pytest.approx(6 / 12 - 2 / 12)
+
+
+def test_resolution_without_street_addresses_still_runs():
+    """Exports without streets leave some Splink training blocks empty; matching must go on."""
+    import pandas as pd
+
+    from models_ml.identity import resolve_accounts
+
+    crm = pd.DataFrame({"account_id": ["001A", "001B"], "account_name": ["Northwind Traders", "Contoso Ltd"],
+                        "website": ["northwind.com", None], "postal_code": ["94105", "10001"], "state_code": ["CA", "NY"]})
+    vendor = pd.DataFrame({"company_id": ["V1", "V2", "V3"], "company_name": ["Northwind Traders Inc", "Contoso Limited", "Fabrikam"],
+                           "website": ["https://www.northwind.com", "contoso.com", "fabrikam.com"],
+                           "postal_code": ["94105", "10001", "60601"], "state_code": ["CA", "NY", "IL"]})
+    result = resolve_accounts(crm, vendor)
+    pairs = set(zip(result.entity_matches.vendor_company_id, result.entity_matches.crm_account_id))
+    assert ("V1", "001A") in pairs
+    assert len(result.account_keys) == 5
+    assert result.account_keys.account_key.notna().all()
