@@ -55,6 +55,7 @@ class SegmentProblem:
     nearest_k: int = 6
     stay: dict = field(default_factory=dict)
     lat: np.ndarray | None = None
+    lon: np.ndarray | None = None
     anchor_lat: np.ndarray | None = None
 
     def widen(self) -> bool:
@@ -281,7 +282,7 @@ def build_problem(
         in_graph=units["in_graph"].to_numpy(dtype=bool), start=start,
         account_unit=pd.Series(acc["_u"].to_numpy(), index=acc["account_key"].to_numpy()),
         new_territories=new_territories, cost=cost, dist=dist, pool_factor=CANDIDATE_POOL,
-        nearest_k=settings.candidate_territories, stay=stay_by_unit, lat=lat, anchor_lat=anchor_lat,
+        nearest_k=settings.candidate_territories, stay=stay_by_unit, lat=lat, lon=lon, anchor_lat=anchor_lat,
     )
 
 

@@ -11,7 +11,11 @@ piece S of territory t:  sum of x[u,t] over S <= |S| - 1 + sum of x[v,t] over th
 of S  (a connected territory that holds all of S must also hold a unit on its border), and the
 solve-repair round repeats. The repair starts from a few plans (the MIP's, the MIP's with its
 empty counties relabelled, today's) and keeps the cheapest that comes out contiguous and
-balanced; `polish.polish_plan` then sends units home where balance no longer needs them moved. If time runs out first, the last balanced plan is returned with its
+balanced; `polish.polish_plan` then sends units home where balance no longer needs them moved. With the budget
+left, one more MIP asks for contiguity directly (`ordering` rows over the `borders` candidates,
+so load crosses only the borders a flow on today's map says it must); its polished plan
+replaces the repaired one when it is cheaper, since chains of repair transfers move more
+accounts than the borders need. If time runs out first, the last balanced plan is returned with its
 scattered territories flagged not contiguous: tolerance is never traded for contiguity.
 
 The reported bound is the LP relaxation of the MIP before any cut; contiguity only shrinks the
@@ -20,14 +24,17 @@ feasible set, so it is a valid lower bound on the cost of any contiguous plan.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
+from .borders import border_candidates, border_flows
 from .errors import InfeasibleTolerance, PlanningError
 from .geography import components
+from .ordering import ordering_rows, seed_distances
 from .problem import SegmentProblem
 from .polish import polish_plan
 from .repair import RepairOutcome, fill_empty_units, repair_plan
@@ -36,6 +43,7 @@ _FEASIBLE = 2  # HiGHS solution status "feasible"
 MIP_SHARE = 0.6  # of the segment's budget for the first solve; the repair needs the rest
 REPAIR_MIN_SECONDS = 10.0  # the repair runs this long even when the MIP used the whole budget
 POLISH_SECONDS = 5.0
+ORDERED_MIN_SECONDS = 3.0  # the contiguous-by-construction MIP runs only when this much budget is left
 
 
 @dataclass
@@ -267,6 +275,29 @@ def _best_repair(problem: SegmentProblem, starts: list[np.ndarray], tolerance: f
     return best or first
 
 
+def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, mip_gap: float) -> np.ndarray | None:
+    """A contiguous, balanced plan from one MIP over border candidates with ordering rows,
+    or None when that model has no solution in time (see `borders` and `ordering`)."""
+    flows = border_flows(problem, tolerance)
+    if flows is None:
+        return None
+    candidates = border_candidates(problem, flows)
+    costs = [{t: float(problem.cost[u, t]) for t in cand} for u, cand in enumerate(candidates)]
+    narrow = dataclasses.replace(problem, candidates=candidates, costs=costs)
+    model = _Model(narrow, tolerance, time_limit, mip_gap)
+    rows, dead = ordering_rows(narrow, model.col, seed_distances(narrow, problem.lat, problem.lon))
+    model.add_rows(rows)
+    if dead:
+        zero = np.zeros(len(dead))
+        model.h.changeColsBounds(len(dead), np.array(dead, dtype=np.int32), zero, zero)
+    if not model.solve():
+        return None
+    assignment = model.assignment()
+    if any(len(parts) > 1 for parts in territory_pieces(problem, assignment)):
+        return None
+    return assignment
+
+
 def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
     """Solve the segment's MIP, repair contiguity, and fall back to cuts when the repair fails.
 
@@ -316,6 +347,14 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         model.warm_start(balanced)
     if problem.geographic and all(contiguous):
         assignment, _ = polish_plan(problem, assignment, tolerance, POLISH_SECONDS)
+    left = time_limit - (time.perf_counter() - started)
+    if problem.geographic and left >= ORDERED_MIN_SECONDS:
+        ordered = _ordered_plan(problem, tolerance, left, mip_gap)
+        if ordered is not None:
+            ordered, _ = polish_plan(problem, ordered, tolerance, POLISH_SECONDS)
+            if not all(contiguous) or _plan_cost(problem, ordered) < _plan_cost(problem, assignment):
+                assignment, contiguous = ordered, [True] * len(contiguous)
+                fragments = moves = 0
     objective = _plan_cost(problem, assignment)
     gap = 100.0 * max(objective - bound, 0.0) / abs(objective) if abs(objective) > 1e-9 else 0.0
     return SolveOutcome(
