@@ -80,9 +80,21 @@ def snapshot_dates(inputs: ScoringInputs, as_of: date, horizon_days: int, step_d
 
     The first allowed date leaves ``WARMUP_DAYS`` of history for the 8-week intent and engagement
     windows. When the history is short the step shrinks (28, 14, 7 days) to keep enough snapshots.
+    When intent and engagement reach back less than a horizon (a team that just started buying
+    intent data), snapshots reach back into the opportunity history instead: the signals are then
+    absent features in the older snapshots, and the model leans on fit and deal history until more
+    weeks arrive.
     """
     last = as_of - timedelta(days=horizon_days)
-    first = _history_start(inputs) + timedelta(days=WARMUP_DAYS)
+    dates = _stepped_dates(_history_start(inputs) + timedelta(days=WARMUP_DAYS), last, step_days,
+                           max_snapshots, min_snapshots)
+    if len(dates) < 2:
+        dates = _stepped_dates(_opportunity_history_start(inputs) + timedelta(days=WARMUP_DAYS), last,
+                               step_days, max_snapshots, min_snapshots)
+    return dates
+
+
+def _stepped_dates(first: date, last: date, step_days: int, max_snapshots: int, min_snapshots: int) -> list[date]:
     dates: list[date] = []
     for step in sorted({step_days, 14, 7}, reverse=True):
         if step > step_days:
@@ -95,6 +107,11 @@ def snapshot_dates(inputs: ScoringInputs, as_of: date, horizon_days: int, step_d
         if len(dates) >= min_snapshots:
             break
     return sorted(dates)
+
+
+def _opportunity_history_start(inputs: ScoringInputs) -> date:
+    start = inputs.opportunities["created_date"].min()
+    return start.date() if pd.notna(start) else date.min
 
 
 def _history_start(inputs: ScoringInputs) -> date:

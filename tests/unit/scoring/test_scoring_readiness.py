@@ -60,3 +60,14 @@ def test_backtest_origins_train_only_on_labels_known_at_the_origin(scoring_outpu
         usable = (pd.Timestamp(origin["origin"]) - pd.Timedelta(days=90) - first).days // 28 + 1
         assert origin["rows"] > 1000
         assert origin["train_rows"] <= usable * 3000
+
+
+def test_intent_younger_than_the_horizon_trains_on_deal_history(inputs, as_of, horizon_days):
+    from dataclasses import replace
+
+    recent = as_of - timedelta(days=horizon_days // 2)
+    young = replace(inputs, intent=inputs.intent[inputs.intent["week_start"] >= pd.Timestamp(recent)],
+                    activities=inputs.activities[inputs.activities["activity_ts"] >= pd.Timestamp(recent)])
+    dates = snapshot_dates(young, as_of, horizon_days)
+    assert len(dates) >= 2
+    assert dates[-1] == as_of - timedelta(days=horizon_days)
