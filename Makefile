@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 DATA ?= data
 LANDING ?= $(DATA)/landing
 SEED ?= 7
+BENCH_SIZE ?= S
 
 .PHONY: install demo test test-unit bench ui clean
 
@@ -33,7 +34,7 @@ test-unit: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q tests/unit
 
 bench: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m benchmarks.run
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m benchmarks.run --size $(BENCH_SIZE)
 
 ui: install
 	$(BIN)/terrain ui --data $(DATA)

@@ -70,7 +70,8 @@ def _graphql(base: str, query: str) -> dict:
 def test_ui_page_is_served(webserver):
     page = requests.get(f"{webserver}/asset-groups", timeout=30)
     assert page.status_code == 200
-    assert "<title>Dagster</title>" in page.text
+    assert "<html" in page.text and "Dagster" in page.text
+    assert "__NEXT_DATA__" in page.text
 
 
 def test_ui_shows_the_asset_graph_by_layer(webserver):

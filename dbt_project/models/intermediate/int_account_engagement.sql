@@ -26,10 +26,10 @@ account_activity as (
         count(distinct activities.email) as engaged_people,
         count(distinct activities.contact_id) as engaged_contacts,
         max(activities.activity_at) as last_activity_at,
-        sum(
+        round(sum(
             activities.activity_weight
             * {{ decay_factor(dbt.datediff('activities.activity_at', 'as_of.as_of_date', 'day')) }}
-        ) as engagement_points
+        ), 6) as engagement_points
     from activities
     cross join as_of
     where cast(activities.activity_at as date) <= as_of.as_of_date

@@ -14,6 +14,8 @@
     4. A customer's potential is never below what it already spends.
     The conversion prior behind expected pipeline is the segment's historic win rate with a
     Beta(2, 8) prior, (won + 2) / (closed + 10): 0.2 with no history, the observed rate with a lot.
+
+    Money is rounded to the cent: DuckDB adds in parallel, and rounding keeps re-runs identical.
 -#}
 with
 
@@ -126,13 +128,13 @@ estimated as (
     select
         company_spend.*,
         coalesce(cells.cell_customers, 0) as cell_customers,
-        case
+        round(case
             when segments.segment_mean_spend is null then overall.overall_mean_spend
             else (
                 coalesce(cells.cell_customers, 0) * coalesce(cells.cell_mean_spend, 0)
                 + coalesce(segment_shrinkage.shrinkage_strength, 10.0) * segments.segment_mean_spend
             ) / (coalesce(cells.cell_customers, 0) + coalesce(segment_shrinkage.shrinkage_strength, 10.0))
-        end as cell_estimate_usd,
+        end, 2) as cell_estimate_usd,
         case
             when company_spend.employees > 0
                 and coalesce(segments.median_customer_employees, overall.overall_median_customer_employees) > 0
@@ -168,10 +170,10 @@ final as (
         cell_customers,
         cell_estimate_usd,
         size_factor,
-        greatest(
+        round(greatest(
             coalesce(cell_estimate_usd * size_factor, 0),
             coalesce(annual_spend_usd, 0)
-        ) as potential_usd,
+        ), 2) as potential_usd,
         conversion_prior,
         bookings_ttm_usd
     from estimated
@@ -180,5 +182,5 @@ final as (
 
 select
     final.*,
-    greatest(potential_usd - bookings_ttm_usd, 0) * conversion_prior as expected_pipeline_usd
+    round(greatest(potential_usd - bookings_ttm_usd, 0) * conversion_prior, 2) as expected_pipeline_usd
 from final

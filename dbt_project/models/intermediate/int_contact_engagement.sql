@@ -47,10 +47,10 @@ contact_activity as (
         count(*) as activities,
         count(case when activities.activity_at >= {{ dbt.dateadd('day', -90, 'as_of.as_of_date') }} then 1 end) as activities_90d,
         max(activities.activity_at) as last_activity_at,
-        sum(
+        round(sum(
             activities.activity_weight
             * {{ decay_factor(dbt.datediff('activities.activity_at', 'as_of.as_of_date', 'day')) }}
-        ) as engagement_points,
+        ), 6) as engagement_points,
         max(case when activities.activity_type = 'unsubscribe' then 1 else 0 end) = 1 as has_unsubscribed
     from activities
     cross join as_of
