@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .geography import components
 from .problem import SegmentProblem
 
 AIM = 0.5  # a rebalanced territory lands this far inside its band edge (share of half the band)
@@ -99,19 +100,8 @@ class _Plan:
         return not targets
 
     def pieces(self, t: int) -> list[set[int]]:
-        left = set(self.members[t])
-        found = []
-        while left:
-            seed = left.pop()
-            comp, stack = {seed}, [seed]
-            while stack:
-                for v in self.p.neighbours[stack.pop()]:
-                    if v in left:
-                        left.discard(v)
-                        comp.add(v)
-                        stack.append(v)
-            found.append(comp)
-        return found
+        members = self.members[t]
+        return components(members, {u: self.p.neighbours[u] for u in members})
 
     def main_piece(self, t: int, parts: list[set[int]]) -> set[int]:
         """The piece a territory keeps: its heaviest, the seed's piece on ties.
