@@ -28,10 +28,10 @@ demo: install
 	@echo "Open the Dagster UI with: $(BIN)/terrain ui --data $(DATA)   (http://127.0.0.1:3000)"
 
 test: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
+	$(BIN)/pytest -q
 
 test-unit: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q tests/unit
 
 bench: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m benchmarks.run --size $(BENCH_SIZE)

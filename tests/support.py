@@ -31,9 +31,10 @@ class PipelineRun:
 
 
 def terrain(*args: str, env: dict | None = None, timeout: int = 1200) -> subprocess.CompletedProcess:
-    """Run the installed ``terrain`` command the way a user does."""
+    """Run the installed ``terrain`` command the way a user does: by its path, environment not activated."""
     full_env = {**os.environ, **(env or {})}
-    full_env["PATH"] = f"{Path(sys.executable).parent}:{full_env.get('PATH', '')}"
+    bin_dir = str(Path(sys.executable).parent)
+    full_env["PATH"] = os.pathsep.join(p for p in full_env.get("PATH", "").split(os.pathsep) if p != bin_dir)
     full_env.pop("DAGSTER_HOME", None)
     return subprocess.run([TERRAIN, *args], cwd=REPO, env=full_env, capture_output=True, text=True, timeout=timeout)
 

@@ -8,6 +8,9 @@ docs/ARCHITECTURE.md). dbt tests become asset checks; settings from terrain.yaml
 
 
 import json
+import os
+import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,17 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.settings import load_settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+def _put_dbt_on_path() -> None:
+    """dbt is installed beside Terrain; dagster-dbt looks it up on PATH, which an unactivated
+    environment (``.venv/bin/terrain run``) does not have."""
+    bin_dir = Path(sys.executable).parent
+    if shutil.which("dbt") is None and (bin_dir / "dbt").exists():
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+_put_dbt_on_path()
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
