@@ -52,7 +52,9 @@ class PlanSettings:
     """The `territory_plan` block of terrain.yaml, plus solver knobs with working defaults.
 
     account_level_segments are planned account by account instead of county by county: their
-    territories are named-account books, not maps, so contiguity does not apply to them.
+    territories are named-account books, not maps, so contiguity does not apply to them. A book
+    holds a few thousand accounts at most; a segment with more than `max_account_level_accounts`
+    is a market, not a book, and is planned on the map like the others.
     """
 
     territories_per_segment: dict[str, int] = field(default_factory=dict)
@@ -61,6 +63,7 @@ class PlanSettings:
     disruption_weight: float = 1.0
     locks: tuple[str, ...] = ()
     account_level_segments: tuple[str, ...] = ("Enterprise",)
+    max_account_level_accounts: int = 3000
     compactness_weight: float = 0.2
     strength_weight: float = 0.1
     region_weight: float = 0.5

@@ -12,7 +12,7 @@ a hard rule, so a plan exists even when regions are unequal.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -203,6 +203,9 @@ def plan_territories(
     acc["_lock_source"] = np.where(exclude, "crm", np.where(acc["locked"], "settings", ""))
     terr = normalize_territories(territories, counties)
     segments = sorted(set(acc["segment"]) | set(terr["segment"]))
+    sizes = acc["segment"].value_counts()
+    settings = replace(settings, account_level_segments=tuple(
+        s for s in settings.account_level_segments if sizes.get(s, 0) <= settings.max_account_level_accounts))
     parts, plan_terr, summary_flags, solver_rows = [], [], {}, {}
     for segment in segments:
         seg_acc = acc[acc["segment"] == segment]

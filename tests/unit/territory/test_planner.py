@@ -161,3 +161,14 @@ def test_metrics_report_gap_against_lp_bound():
     assert m["lp_bound"] <= m["objective"] + 1e-6
     assert m["gap_pct"] == pytest.approx(100 * (m["objective"] - m["lp_bound"]) / abs(m["objective"]))
     assert np.isfinite(m["solve_seconds"])
+
+
+def test_a_large_account_level_segment_is_planned_on_the_map():
+    acc = halves(4, 6, 100.0, 100.0)
+    acc["segment"] = "Enterprise"
+    terr = territories(["W", "E"])
+    terr["segment"] = "Enterprise"
+    small_book = plan(acc, terr, 4, 6, tolerance=0.2, max_account_level_accounts=10_000)
+    market = plan(acc, terr, 4, 6, tolerance=0.2, max_account_level_accounts=5)
+    assert small_book.summary["is_contiguous"].isna().all()
+    assert market.summary["is_contiguous"].notna().all()
