@@ -46,9 +46,9 @@ def main(data: str) -> int:
     con.execute(f"create schema if not exists {SCRATCH}")
     started = time.perf_counter()
     for node in models:
-        sql = node["compiled_code"]
+        sql = node["compiled_code"].replace(f'"{node["database"]}".', "")
         for other in models:
-            sql = re.sub(rf'"?{other["schema"]}"?\."?{other["name"]}"?\b', f"{SCRATCH}.{other['name']}", sql)
+            sql = re.sub(rf'"?{other["schema"]}"?\."?{other["name"]}\b"?', f"{SCRATCH}.{other['name']}", sql)
         con.execute(f"create or replace table {SCRATCH}.{node['name']} as {sql}")
     elapsed = time.perf_counter() - started
     con.execute(f"drop schema {SCRATCH} cascade")
