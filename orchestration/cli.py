@@ -88,6 +88,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return run_plan_command(args, data_dir)
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    from orchestration.model_command import run_model_command
+
+    _, data_dir = _resolve_dirs(None, args.data)
+    return run_model_command(args, data_dir)
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     landing_dir, data_dir = _resolve_dirs(args.landing, args.data)
     _prepare_environment(landing_dir, data_dir)
@@ -128,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--lock", action="append", default=[], metavar="CRM_ACCOUNT_ID")
     plan.add_argument("--publish", action="store_true", help="make this plan the published one")
     plan.set_defaults(func=cmd_plan)
+
+    model = sub.add_parser("model", help="list, pin, unpin or roll back scoring model versions")
+    model.add_argument("action", choices=["list", "pin", "unpin", "rollback"])
+    model.add_argument("--name", default="readiness", choices=["readiness", "fit"])
+    model.add_argument("--version")
+    model.add_argument("--data")
+    model.set_defaults(func=cmd_model)
 
     ui = sub.add_parser("ui", help="open the Dagster UI on 127.0.0.1")
     ui.add_argument("--landing")
