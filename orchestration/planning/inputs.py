@@ -77,14 +77,10 @@ def load_accounts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def load_territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = con.execute(TERRITORIES_SQL).df()
-    frame["industry_focus"] = frame["industry_focus"].fillna("").map(
-        lambda text: tuple(s.strip() for s in str(text).split(";") if s.strip()))
-    return frame
+    """Leaf territories with their rep; `industry_focus` stays the CRM's `;`-separated text,
+    which the planner parses."""
+    return con.execute(TERRITORIES_SQL).df()
 
 
 def load_reps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = con.execute(REPS_SQL).df()
-    frame["industry_focus"] = frame["industry_focus"].fillna("").map(
-        lambda text: tuple(s.strip() for s in str(text).split(";") if s.strip()))
-    return frame
+    return con.execute(REPS_SQL).df()
