@@ -151,12 +151,12 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     today = accounts.assign(proposed_territory_id=accounts["current_territory_id"])
     baseline = equal_count_split(accounts, territories)
     compare = pd.concat([
-        fairness_metrics(today, accounts, territories, adjacency=adjacency).assign(alignment="today"),
-        fairness_metrics(baseline, accounts, territories, adjacency=adjacency).assign(alignment="equal_count"),
+        fairness_metrics(today, accounts, territories, adjacency=adjacency, tolerance=args.tolerance).assign(alignment="today"),
+        fairness_metrics(baseline, accounts, territories, adjacency=adjacency, tolerance=args.tolerance).assign(alignment="equal_count"),
         result.metrics.assign(alignment="plan"),
     ], ignore_index=True)
     cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved",
-            "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "repaired_fragments",
+            "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "repaired_fragments",
             "repair_moves", "planning_units"]
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.precision", 3):
         print(f"{len(accounts)} accounts, {len(territories)} territories, {len(adjacency)} counties")

@@ -28,6 +28,8 @@ ACCOUNT_COLUMNS = {
     "naics_sector": "2-digit NAICS sector, matched against reps' industry focus",
     "capacity_units": "how much the account fills a rep's book against max_accounts; defaults to 1 "
                       "(a pipeline may count only CRM accounts, since whitespace is not yet anyone's book)",
+    "in_book": "the account is in a rep's book today (a CRM account); whitespace is not, so moving it "
+               "breaks no relationship and costs `whitespace_move_weight`; defaults to true",
 }
 
 TERRITORY_COLUMNS = {
@@ -67,6 +69,7 @@ class PlanSettings:
     compactness_weight: float = 0.2
     strength_weight: float = 0.1
     region_weight: float = 0.5
+    whitespace_move_weight: float = 0.5
     customer_move_weight: float = 2.0
     opportunity_move_weight: float = 1.0
     candidate_territories: int = 6
@@ -116,6 +119,7 @@ def normalize_accounts(accounts: pd.DataFrame, settings: PlanSettings) -> pd.Dat
         df[col] = pd.to_numeric(df[col], errors="coerce").fillna(default).clip(lower=0) if col in df.columns else default
     for col in ("is_customer", "has_open_opportunity", "locked"):
         df[col] = _bool(df[col]) if col in df.columns else False
+    df["in_book"] = _bool(df["in_book"]) if "in_book" in df.columns else True
     if settings.locks:
         df["locked"] = df["locked"] | df["account_key"].isin(set(map(str, settings.locks)))
         if "crm_account_id" in df.columns:

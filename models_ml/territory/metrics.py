@@ -3,6 +3,12 @@
 Same numbers for every alignment so they can be compared side by side: how far the most
 unequal territory is from the segment mean, the spread (CV, Gini) of territory loads, how much
 of the book and of customer revenue changes hands, and whether territories are contiguous.
+
+`min_share_load_moved` is what no plan can beat: the share of the segment's balance load that
+must change territory just to bring every territory inside the tolerance band (the excess of
+the territories above it, plus whatever has no territory today, or the shortfall of those
+below it, whichever is larger). Contiguity, locks and whole counties only add to it, so
+`share_load_moved` beside it says how much of a plan's disruption balance itself demands.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from .inputs import UNASSIGNED
 
 METRIC_COLUMNS = [
     "segment", "territories", "max_abs_deviation_pct", "cv", "gini",
-    "share_accounts_moved", "share_customer_revenue_moved", "all_contiguous",
+    "share_accounts_moved", "share_book_accounts_moved", "share_customer_revenue_moved",
+    "share_load_moved", "min_share_load_moved", "all_contiguous",
 ]
 
 
@@ -67,6 +74,24 @@ def segment_territory_ids(segment: str, joined: pd.DataFrame, territories: pd.Da
     return sorted(ids)
 
 
+def min_share_moved(current_loads: pd.Series, territory_ids: list[str], tolerance: float) -> float:
+    """Lower bound on the share of load any plan within ±tolerance must move (see module doc).
+
+    `current_loads` is today's load per current territory id (UNASSIGNED and retired ones
+    included); `territory_ids` the territories the plan keeps.
+    """
+    total = float(current_loads.sum())
+    if total <= 0 or not territory_ids:
+        return 0.0
+    kept = current_loads.reindex(territory_ids, fill_value=0.0)
+    mean = total / len(territory_ids)
+    lo, hi = (1 - tolerance) * mean, (1 + tolerance) * mean
+    homeless = total - float(kept.sum())
+    out = float((kept - hi).clip(lower=0).sum()) + homeless
+    into = float((lo - kept).clip(lower=0).sum())
+    return max(out, into) / total
+
+
 def fairness_metrics(
     assignments: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -75,19 +100,23 @@ def fairness_metrics(
     metric: str = "potential",
     adjacency: Adjacency | None = None,
     account_level_segments: tuple[str, ...] = ("Enterprise",),
+    tolerance: float | None = None,
 ) -> pd.DataFrame:
     """Per-segment metrics of an alignment (columns METRIC_COLUMNS).
 
     `assignments` needs account_key, current_territory_id and proposed_territory_id; to judge
     today's alignment pass proposed = current. A territory is contiguous when its counties are
     connected through its own counties or counties holding no account of the segment (only
-    checked when `adjacency` is given and the segment is map-based; otherwise NA).
+    checked when `adjacency` is given and the segment is map-based; otherwise NA). Accounts
+    count as in a rep's book unless an `in_book` column says otherwise; `min_share_load_moved`
+    needs `tolerance` (NaN without it).
     """
-    cols = ["account_key", "segment", "county_fips", "potential", "workload", "customer_revenue", "is_customer"]
+    cols = ["account_key", "segment", "county_fips", "potential", "workload", "customer_revenue", "is_customer", "in_book"]
     acc = accounts[[c for c in cols if c in accounts.columns]].copy()
     acc["account_key"] = acc["account_key"].astype(str)
     for col in ("potential", "workload", "customer_revenue"):
         acc[col] = pd.to_numeric(acc[col], errors="coerce").fillna(0.0) if col in acc else (1.0 if col == "workload" else 0.0)
+    acc["in_book"] = acc["in_book"].astype("boolean").fillna(True).astype(bool) if "in_book" in acc else True
     plan = assignments[["account_key", "current_territory_id", "proposed_territory_id"]].copy()
     plan["account_key"] = plan["account_key"].astype(str)
     joined = acc.merge(plan, on="account_key", how="inner")
@@ -97,6 +126,9 @@ def fairness_metrics(
         ids = segment_territory_ids(segment, seg, territories)
         loads = territory_loads(seg, ids, metric)
         revenue = seg["customer_revenue"].sum()
+        load = seg.assign(_one=1.0)["_one" if metric == "accounts" else metric]
+        book = seg[seg["in_book"]]
+        floor = min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance) if tolerance is not None else float("nan")
         contiguous = pd.NA
         if adjacency is not None and segment not in account_level_segments and "county_fips" in seg:
             located = seg.dropna(subset=["county_fips"])
@@ -113,7 +145,10 @@ def fairness_metrics(
             "cv": coefficient_of_variation(loads.to_numpy()),
             "gini": gini(loads.to_numpy()),
             "share_accounts_moved": float(seg["moved"].mean()) if len(seg) else 0.0,
+            "share_book_accounts_moved": float(book["moved"].mean()) if len(book) else 0.0,
             "share_customer_revenue_moved": float(seg.loc[seg["moved"], "customer_revenue"].sum() / revenue) if revenue > 0 else 0.0,
+            "share_load_moved": float(load[seg["moved"]].sum() / load.sum()) if load.sum() > 0 else 0.0,
+            "min_share_load_moved": floor,
             "all_contiguous": contiguous,
         })
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)

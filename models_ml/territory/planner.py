@@ -217,7 +217,8 @@ def plan_territories(
     assign = assign.set_index("account_key").loc[acc["account_key"]].reset_index()[ASSIGNMENT_COLUMNS]
     proposed = pd.concat(plan_terr, ignore_index=True) if plan_terr else terr.iloc[0:0]
     summary = _summary(assign, acc, proposed, settings.balance_metric, summary_flags)
-    metrics = fairness_metrics(assign, acc, proposed, metric=settings.balance_metric, account_level_segments=settings.account_level_segments)
+    metrics = fairness_metrics(assign, acc, proposed, metric=settings.balance_metric,
+                               account_level_segments=settings.account_level_segments, tolerance=settings.tolerance)
     strict = summary.groupby("segment")["is_contiguous"].agg(lambda s: pd.NA if s.isna().all() else bool(s.fillna(True).all()))
     metrics["all_contiguous"] = metrics["segment"].map(strict).astype("boolean")
     solver = pd.DataFrame.from_dict(solver_rows, orient="index").drop(columns="all_contiguous_units", errors="ignore")

@@ -9,7 +9,9 @@ price (disruption, compactness, hierarchy), the unit touches that territory on t
 current territory stays connected without it, both territories stay inside the tolerance band
 and the receiver stays within capacity. When one unit alone would push a territory out of the
 band, a swap tries to send one of the receiver's own away-from-home units back the other way in
-the same step. Every step keeps the plan contiguous, balanced and within capacity, so the pass
+the same step, and an exchange tries to carry the same load across the same border with fewer
+accounts: the unit goes home and a cheaper unit of its home territory, on the border, takes its
+place. Every step keeps the plan contiguous, balanced and within capacity, so the pass
 can stop at any time and still return a valid plan.
 """
 
@@ -23,6 +25,7 @@ from .problem import SegmentProblem
 from .repair import _Plan
 
 MAX_PASSES = 20
+EXCHANGE_TRIES = 8  # best-priced partners checked for connectivity per exchange
 
 
 def _home_territories(problem: SegmentProblem, u: int, here: int) -> list[int]:
@@ -93,6 +96,34 @@ def _swap(plan: _Plan, u: int, to: int) -> bool:
     return False
 
 
+def _exchange(plan: _Plan, u: int, home: int) -> bool:
+    """Send u home and move, in its place, the home unit on the shared border that keeps both
+    territories in the band and costs least to move; only when the pair lowers the price."""
+    p = plan.p
+    here = int(plan.a[u])
+    if not _can_join(plan, u, home) or not _can_leave(plan, u, here):
+        return False
+    gain_u = _gain(plan, u, home)
+    options = []
+    for w in plan.members[home]:
+        if w == u or here not in plan.allowed[w] or not _touches(plan, w, here):
+            continue
+        delta = p.metric[u] - p.metric[w]
+        if not (_in_band(plan, plan.load[here] - delta) and _in_band(plan, plan.load[home] + delta)):
+            continue
+        gain = gain_u + float(p.cost[w, home] - p.cost[w, here])
+        accounts = p.n_accounts[u] - p.n_accounts[w]
+        if gain > plan.eps and plan.within_capacity(home, accounts) and plan.within_capacity(here, -accounts):
+            options.append((-gain, int(w)))
+    plan.move([u], home)
+    for _, w in sorted(options)[:EXCHANGE_TRIES]:
+        if _touches(plan, w, here) and plan.stays_connected_without(home, w):
+            plan.move([w], here)
+            return True
+    plan.move([u], here)
+    return False
+
+
 def polish_plan(problem: SegmentProblem, assignment: np.ndarray, tolerance: float, time_limit: float = 5.0) -> tuple[np.ndarray, int]:
     """Return `assignment` with units sent home where allowed, and how many units went home.
 
@@ -112,7 +143,7 @@ def polish_plan(problem: SegmentProblem, assignment: np.ndarray, tolerance: floa
                 return plan.a, returned
             if plan.a[u] == t or _gain(plan, int(u), t) <= 0:
                 continue
-            if _single(plan, int(u), t) or _swap(plan, int(u), t):
+            if _single(plan, int(u), t) or _swap(plan, int(u), t) or _exchange(plan, int(u), t):
                 changed += 1
         returned += changed
         if not changed:

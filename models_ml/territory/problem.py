@@ -70,11 +70,15 @@ class SegmentProblem:
 
 
 def move_weights(acc: pd.DataFrame, settings: PlanSettings) -> np.ndarray:
-    """Cost of moving each account: bigger, customer and in-flight accounts hurt more to move."""
-    mean_potential = acc["potential"].mean() if len(acc) and acc["potential"].mean() > 0 else 1.0
-    size = 0.5 + 0.5 * acc["potential"].to_numpy() / mean_potential
+    """Cost of moving each account: one per account a rep loses, more for customers and open deals.
+
+    Every moved account in a rep's book is a relationship handed over, whatever its size, so the
+    price counts accounts rather than dollars: balance then moves the fewest accounts that carry
+    the load. Whitespace (no CRM account yet) is in nobody's book and costs less to move.
+    """
+    book = np.where(acc["in_book"].to_numpy(dtype=bool), 1.0, settings.whitespace_move_weight)
     relationship = 1 + settings.customer_move_weight * acc["is_customer"].to_numpy() + settings.opportunity_move_weight * acc["has_open_opportunity"].to_numpy()
-    return size * relationship
+    return book * relationship
 
 
 def metric_values(acc: pd.DataFrame, metric: str) -> np.ndarray:

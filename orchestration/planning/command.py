@@ -50,7 +50,8 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     finally:
         con.close()
-    columns = ["alignment", "segment", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved", "all_contiguous"]
+    columns = ["alignment", "segment", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved",
+               "share_book_accounts_moved", "share_load_moved", "min_share_load_moved", "all_contiguous"]
     print(f"Scenario {args.scenario}: {result.accounts} accounts, {result.moved} moved "
           f"({result.moved / max(result.accounts, 1):.1%})")
     print(result.metrics[[c for c in columns if c in result.metrics.columns]].to_string(index=False))

@@ -34,7 +34,8 @@ select
     coalesce(tc.is_excluded_from_realign, false) as locked,
     case when named.territory_id is not null then tc.territory_id end as named_territory_id,
     left(ap.naics_code, 2) as naics_sector,
-    case when ap.crm_account_id is not null then 1.0 else 0.0 end as capacity_units
+    case when ap.crm_account_id is not null then 1.0 else 0.0 end as capacity_units,
+    ap.crm_account_id is not null as in_book
 from marts.account_priority as ap
 left join intermediate.int_company_potential as potential using (account_key)
 left join intermediate.int_companies_unified as companies using (account_key)

@@ -54,7 +54,8 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
 
 def _alignment_metrics(assignments, accounts, territories, settings, adjacency, label) -> pd.DataFrame:
     frame = fairness_metrics(assignments, accounts, territories, metric=settings.balance_metric,
-                             adjacency=adjacency, account_level_segments=settings.account_level_segments)
+                             adjacency=adjacency, account_level_segments=settings.account_level_segments,
+                             tolerance=settings.tolerance)
     return frame.assign(alignment=label)
 
 

@@ -83,11 +83,16 @@ def test_persona_accuracy(run):
 
 
 def test_default_plan_is_balanced_contiguous_and_low_disruption(run):
-    """Balance at 5% alone forces about a fifth of the potential to move in this world (today's
-    SMB territories run to +79%); the plan must stay within a third of all accounts moved."""
+    """Balance at 5% alone forces a fifth of the SMB potential to move in this world (today's
+    SMB territories run from -81% to +79%; `min_share_load_moved` says so); the plan must keep
+    under 29% of all accounts and under a quarter of the accounts in reps' books moved, and
+    never move less than that floor, which no plan can beat."""
     summary = _query(run, "select * from marts.territory_plan_summary where scenario_id = 'proposed'")
     plan = _query(run, "select moved from marts.territory_plan where scenario_id = 'proposed'")
+    metrics = _query(run, "select * from marts.territory_plan_metrics where scenario_id = 'proposed' and alignment = 'proposed'")
     assert len(summary) > 0
     assert summary.deviation_pct.abs().max() <= 5.0 + 1e-6
     assert summary.is_contiguous.all()
-    assert plan.moved.mean() < 0.32
+    assert plan.moved.mean() < 0.29
+    assert (metrics.share_book_accounts_moved < 0.25).all()
+    assert (metrics.share_load_moved >= metrics.min_share_load_moved - 1e-9).all()

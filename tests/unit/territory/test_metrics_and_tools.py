@@ -44,6 +44,29 @@ def test_fairness_metrics_on_tiny_alignment():
     assert today["gini"] == pytest.approx(0.25)
 
 
+def test_disruption_shares_and_their_floor_by_hand():
+    """Today A holds 30 and B 90 (mean 60, ±10% band 54..66): B must shed at least 24 of 120, a
+    floor of 0.2. The plan moves the 30 account (a quarter of the load); the 60 account is
+    whitespace, so the one moved account is one of three in a rep's book."""
+    acc = tiny_book().assign(in_book=[True, True, True, False])
+    plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "A", "A", "B"])
+    m = fairness_metrics(plan, acc, territories(["A", "B"]), tolerance=0.1).iloc[0]
+    assert m["min_share_load_moved"] == pytest.approx(24 / 120)
+    assert m["share_load_moved"] == pytest.approx(30 / 120)
+    assert m["share_book_accounts_moved"] == pytest.approx(1 / 3)
+    assert np.isnan(fairness_metrics(plan, acc, territories(["A", "B"])).iloc[0]["min_share_load_moved"])
+
+
+def test_floor_counts_accounts_without_a_territory():
+    """Unassigned load must move whatever the band: 20 of 120 here, more than any excess."""
+    acc = tiny_book()
+    acc["current_territory_id"] = ["A", "UNASSIGNED", "B", "B"]
+    acc["potential"] = [40.0, 20.0, 0.0, 60.0]
+    plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "A", "B", "B"])
+    m = fairness_metrics(plan, acc, territories(["A", "B"]), tolerance=0.1).iloc[0]
+    assert m["min_share_load_moved"] == pytest.approx(20 / 120)
+
+
 def test_scattered_territory_is_not_contiguous():
     acc = tiny_book()
     plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "B", "A", "B"])

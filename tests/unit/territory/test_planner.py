@@ -172,3 +172,21 @@ def test_a_large_account_level_segment_is_planned_on_the_map():
     market = plan(acc, terr, 4, 6, tolerance=0.2, max_account_level_accounts=5)
     assert small_book.summary["is_contiguous"].isna().all()
     assert market.summary["is_contiguous"].notna().all()
+
+
+def test_whitespace_moves_before_accounts_in_a_reps_book():
+    """T1 holds three equal accounts, T2 one: one must go, and the company nobody owns yet goes."""
+    acc = pd.DataFrame({
+        "account_key": ["BOOK", "WHITESPACE", "OTHER", "T2-OWN"],
+        "segment": "Enterprise",
+        "county_fips": [fips(0, i) for i in range(4)],
+        "current_territory_id": ["T1", "T1", "T1", "T2"],
+        "potential": [10.0] * 4,
+        "in_book": [True, False, True, True],
+    })
+    result = plan(acc, territories(["T1", "T2"], segment="Enterprise"), 2, 4, tolerance=0.01)
+    assert result.assignments.loc[result.assignments["moved"], "account_key"].tolist() == ["WHITESPACE"]
+
+    acc["in_book"] = [False, True, True, True]
+    result = plan(acc, territories(["T1", "T2"], segment="Enterprise"), 2, 4, tolerance=0.01)
+    assert result.assignments.loc[result.assignments["moved"], "account_key"].tolist() == ["BOOK"]

@@ -67,3 +67,26 @@ def test_polish_respects_capacity():
     problem.capacity = np.array([np.inf, np.inf])
     polished, returned = polish_plan(problem, plan, tolerance=0.15)
     assert returned == 1 and (polished == today).all()
+
+
+def test_polish_exchanges_a_moved_unit_for_a_cheaper_one_on_the_same_border():
+    """Today W holds 12 of 16 units and must give E four. The plan gave E column 2; the unit at
+    row 0, column 1 costs a fifth as much to move (whitespace), so it takes the place of the
+    unit at row 1, column 2, which goes home: same load across the same border, lower price."""
+    today = columns(3)
+    plan = columns(2)
+    problem = home_problem(today)
+    cheap = 0 * COLS + 1
+    problem.cost[cheap, 1] = 0.2
+    price = lambda a: problem.cost[np.arange(ROWS * COLS), a].sum()
+
+    polished, returned = polish_plan(problem, plan, tolerance=0.1)
+
+    assert returned >= 1
+    assert polished[cheap] == 1 and polished[1 * COLS + 2] == 0
+    assert price(polished) < price(plan)
+    loads = np.bincount(polished, minlength=2)
+    assert np.abs(loads / problem.mean_load - 1).max() <= 0.1 + 1e-9
+    for t in range(2):
+        assert connected(set(np.flatnonzero(polished == t).tolist()), problem.neighbours)
+
