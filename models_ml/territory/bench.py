@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--accounts", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--tolerance", type=float, default=0.05)
-    parser.add_argument("--seconds-per-segment", type=float, default=18.0)
+    parser.add_argument("--seconds-per-segment", type=float, default=60.0)
     args = parser.parse_args(argv)
     accounts, territories = synthetic_nation(args.accounts, args.seed)
     load_adjacency()

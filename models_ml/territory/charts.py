@@ -16,6 +16,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 
+LEGEND_MAX_TERRITORIES = 30  # beyond this a legend hides the map
+
+
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -38,7 +41,12 @@ def plot_territory_map(assignments: pd.DataFrame, accounts: pd.DataFrame, counti
     where = counties.assign(fips=counties["fips"].astype(str)).merge(main, left_on="fips", right_on="county_fips")
     codes, names = pd.factorize(where["proposed_territory_id"], sort=True)
     fig, ax = plt.subplots(figsize=(10, 6))
-    ax.scatter(where["lon"], where["lat"], c=codes % 20, cmap="tab20", s=8, linewidths=0)
+    colours = plt.get_cmap("tab20")
+    for code, name in enumerate(names):
+        mine = codes == code
+        ax.scatter(where["lon"][mine], where["lat"][mine], color=colours(code % 20), s=8, linewidths=0, label=name)
+    if len(names) <= LEGEND_MAX_TERRITORIES:
+        ax.legend(loc="lower left", fontsize=7, markerscale=2, frameon=False, ncols=2)
     ax.set_title(f"{title} ({len(names)} territories)")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")

@@ -66,14 +66,14 @@ class PlanSettings:
     locks: tuple[str, ...] = ()
     account_level_segments: tuple[str, ...] = ("Enterprise",)
     max_account_level_accounts: int = 3000
-    compactness_weight: float = 0.2
+    compactness_weight: float = 0.5
     strength_weight: float = 0.1
     region_weight: float = 0.5
     whitespace_move_weight: float = 0.5
     customer_move_weight: float = 2.0
     opportunity_move_weight: float = 1.0
     candidate_territories: int = 6
-    time_limit_seconds: float = 20.0
+    time_limit_seconds: float = 60.0  # per segment, a safety net: plans stop on work done (see solver)
     mip_gap: float = 0.01
     max_repair_rounds: int = 12
 
@@ -119,12 +119,15 @@ def normalize_accounts(accounts: pd.DataFrame, settings: PlanSettings) -> pd.Dat
         df[col] = pd.to_numeric(df[col], errors="coerce").fillna(default).clip(lower=0) if col in df.columns else default
     for col in ("is_customer", "has_open_opportunity", "locked"):
         df[col] = _bool(df[col]) if col in df.columns else False
+    crm_lock = df["locked"].copy()
     df["in_book"] = _bool(df["in_book"]) if "in_book" in df.columns else True
     if settings.locks:
         df["locked"] = df["locked"] | df["account_key"].isin(set(map(str, settings.locks)))
         if "crm_account_id" in df.columns:
             df["locked"] = df["locked"] | df["crm_account_id"].astype(str).isin(set(map(str, settings.locks)))
-    return df
+    df["_lock_source"] = np.where(crm_lock, "crm", np.where(df["locked"], "settings", ""))
+    # A query returns rows in no promised order; the plan must not depend on it.
+    return df.sort_values("account_key", kind="stable").reset_index(drop=True)
 
 
 def _focus(value) -> tuple[str, ...]:
@@ -153,4 +156,4 @@ def normalize_territories(territories: pd.DataFrame, counties: pd.DataFrame | No
         df.loc[missing, "home_lat"] = df.loc[missing, "home_county_fips"].map(where["lat"])
         df.loc[missing, "home_lon"] = df.loc[missing, "home_county_fips"].map(where["lon"])
     df["industry_focus"] = df["industry_focus"].map(_focus) if "industry_focus" in df.columns else [()] * len(df)
-    return df.reset_index(drop=True)
+    return df.sort_values(["segment", "territory_id"], kind="stable").reset_index(drop=True)

@@ -199,8 +199,6 @@ def plan_territories(
     settings = settings or PlanSettings()
     counties, graph = _geography(accounts, adjacency, counties)
     acc = normalize_accounts(accounts, settings)
-    exclude = accounts["locked"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "locked" in accounts.columns else np.zeros(len(acc), bool)
-    acc["_lock_source"] = np.where(exclude, "crm", np.where(acc["locked"], "settings", ""))
     terr = normalize_territories(territories, counties)
     segments = sorted(set(acc["segment"]) | set(terr["segment"]))
     sizes = acc["segment"].value_counts()

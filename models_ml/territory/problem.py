@@ -259,7 +259,7 @@ def build_problem(
 
     n_acc = units["n_accounts"].to_numpy(dtype=float)
     compactness = settings.compactness_weight * (1.0 if geographic else ACCOUNT_LEVEL_COMPACTNESS)
-    cost = _price_matrix(settings, compactness, units, stay_by_unit, region_share, sector_share, terr, dist / scale)
+    cost = _price_matrix(settings, compactness, units, stay_by_unit, region_share, sector_share, terr, (dist / scale) ** 2)
     candidates = _candidates(dist, unit_total_m, mean_load, lat, anchor_lat, stay_by_unit, roots, settings.candidate_territories, CANDIDATE_POOL)
     costs = [{t: float(cost[u, t]) for t in cand} for u, cand in enumerate(candidates)]
     for u in range(n_units):
@@ -330,7 +330,9 @@ def _price_matrix(settings: PlanSettings, compactness_weight: float, units: pd.D
     """Objective coefficient of every unit in every territory.
 
     disruption: weight of the unit's accounts not already in the territory; compactness: accounts
-    times distance to the seed (in typical seed distances); hierarchy: accounts leaving the region
+    times the squared distance to the seed, in typical seed distances (the moment of inertia of
+    classic districting: with plain distance, a territory starved of load snaked a thousand
+    miles down a coast rather than move accounts twice); hierarchy: accounts leaving the region
     they are in today; strengths: a bonus for the unit's potential in the rep's focus sectors.
     """
     n_units, n_terr = reach.shape

@@ -11,11 +11,15 @@ piece S of territory t:  sum of x[u,t] over S <= |S| - 1 + sum of x[v,t] over th
 of S  (a connected territory that holds all of S must also hold a unit on its border), and the
 solve-repair round repeats. The repair starts from a few plans (the MIP's, the MIP's with its
 empty counties relabelled, today's) and keeps the cheapest that comes out contiguous and
-balanced; `polish.polish_plan` then sends units home where balance no longer needs them moved. With the budget
-left, one more MIP asks for contiguity directly (`ordering` rows over the `borders` candidates,
+balanced; `polish.polish_plan` then sends units home where balance no longer needs them moved. Then
+one more MIP asks for contiguity directly (`ordering` rows over the `borders` candidates,
 so load crosses only the borders a flow on today's map says it must); its polished plan
 replaces the repaired one when it is cheaper, since chains of repair transfers move more
-accounts than the borders need. If time runs out first, the last balanced plan is returned with its
+accounts than the borders need.
+
+Every step stops on work done, not on the clock (MIP nodes and the relative gap, repair rounds,
+polish passes), so the same inputs give the same plan however busy the machine is. The segment's
+time limit is only a safety net: if it is hit, the last balanced plan is returned with its
 scattered territories flagged not contiguous: tolerance is never traded for contiguity.
 
 The reported bound is the LP relaxation of the MIP before any cut; contiguity only shrinks the
@@ -40,10 +44,10 @@ from .polish import polish_plan
 from .repair import RepairOutcome, fill_empty_units, repair_plan
 
 _FEASIBLE = 2  # HiGHS solution status "feasible"
-MIP_SHARE = 0.6  # of the segment's budget for the first solve; the repair needs the rest
-REPAIR_MIN_SECONDS = 10.0  # the repair runs this long even when the MIP used the whole budget
-POLISH_SECONDS = 5.0
-ORDERED_MIN_SECONDS = 3.0  # the contiguous-by-construction MIP runs only when this much budget is left
+MIP_MAX_NODES = 200  # branch-and-bound nodes per solve of the assignment MIP (most stop at the root)
+ORDERED_MAX_NODES = 20  # nodes for the contiguous-by-construction MIP: its first plans are its best
+REPAIR_MIN_SECONDS = 10.0  # safety net for the repair, even when the MIP used the whole budget
+POLISH_MIN_SECONDS = 10.0  # safety net for each polish pass
 
 
 @dataclass
@@ -65,7 +69,8 @@ class SolveOutcome:
 class _Model:
     """One HiGHS model over the problem's candidate pairs, to which rows can be added."""
 
-    def __init__(self, problem: SegmentProblem, tolerance: float | None, time_limit: float, mip_gap: float) -> None:
+    def __init__(self, problem: SegmentProblem, tolerance: float | None, time_limit: float, mip_gap: float,
+                 max_nodes: int = MIP_MAX_NODES) -> None:
         self.problem = problem
         cols_u, cols_t, cost = [], [], []
         self.col = {}
@@ -87,6 +92,7 @@ class _Model:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("log_to_console", False)
         h.setOptionValue("time_limit", float(time_limit))
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
         h.setOptionValue("threads", 1)
         h.setOptionValue("random_seed", 7)
@@ -284,7 +290,7 @@ def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, 
     candidates = border_candidates(problem, flows)
     costs = [{t: float(problem.cost[u, t]) for t in cand} for u, cand in enumerate(candidates)]
     narrow = dataclasses.replace(problem, candidates=candidates, costs=costs)
-    model = _Model(narrow, tolerance, time_limit, mip_gap)
+    model = _Model(narrow, tolerance, time_limit, mip_gap, ORDERED_MAX_NODES)
     rows, dead = ordering_rows(narrow, model.col, seed_distances(narrow, problem.lat, problem.lon))
     model.add_rows(rows)
     if dead:
@@ -301,7 +307,8 @@ def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, 
 def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
     """Solve the segment's MIP, repair contiguity, and fall back to cuts when the repair fails.
 
-    `time_limit` is the segment's whole budget; `max_rounds` caps the MIP solves.
+    `time_limit` is the segment's safety net (see the module docstring); `max_rounds` caps the
+    MIP solves.
     """
     started = time.perf_counter()
     model = _Model(problem, tolerance, time_limit, mip_gap)
@@ -316,7 +323,7 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
     while True:
         rounds += 1
         left = time_limit - (time.perf_counter() - started)
-        model.h.setOptionValue("time_limit", max(1.0, left * MIP_SHARE if rounds == 1 else left))
+        model.h.setOptionValue("time_limit", max(1.0, left))
         if not model.solve():
             if model.is_infeasible():
                 detail = " with contiguous territories" if all_cuts else ""
@@ -345,13 +352,15 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         all_cuts.extend(cuts)
         model.add_rows(cuts)
         model.warm_start(balanced)
+    def remaining() -> float:
+        return max(POLISH_MIN_SECONDS, time_limit - (time.perf_counter() - started))
+
     if problem.geographic and all(contiguous):
-        assignment, _ = polish_plan(problem, assignment, tolerance, POLISH_SECONDS)
-    left = time_limit - (time.perf_counter() - started)
-    if problem.geographic and left >= ORDERED_MIN_SECONDS:
-        ordered = _ordered_plan(problem, tolerance, left, mip_gap)
+        assignment, _ = polish_plan(problem, assignment, tolerance, remaining())
+    if problem.geographic and time.perf_counter() - started < time_limit:
+        ordered = _ordered_plan(problem, tolerance, remaining(), mip_gap)
         if ordered is not None:
-            ordered, _ = polish_plan(problem, ordered, tolerance, POLISH_SECONDS)
+            ordered, _ = polish_plan(problem, ordered, tolerance, remaining())
             if not all(contiguous) or _plan_cost(problem, ordered) < _plan_cost(problem, assignment):
                 assignment, contiguous = ordered, [True] * len(contiguous)
                 fragments = moves = 0

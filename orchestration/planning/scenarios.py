@@ -44,9 +44,20 @@ def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, scenario_id: str) -> None:
-    """Swap one scenario's rows in a table, creating the table from the frame's shape."""
+    """Swap one scenario's rows in a table, creating the table from the frame's shape.
+
+    Columns a newer Terrain adds are added to a table an older one created, so the scenarios
+    already stored stay beside the new one (their new columns empty).
+    """
     con.register("scenario_rows", frame)
     con.execute(f"create table if not exists {table} as select * from scenario_rows limit 0")
+    schema, name = table.split(".")
+    existing = {row[0] for row in con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, name]).fetchall()}
+    for column, column_type in con.execute("select column_name, column_type from (describe scenario_rows)").fetchall():
+        if column not in existing:
+            con.execute(f'alter table {table} add column "{column}" {column_type}')
     con.execute(f"delete from {table} where scenario_id = ?", [scenario_id])
     con.execute(f"insert into {table} by name select * from scenario_rows")
     con.unregister("scenario_rows")

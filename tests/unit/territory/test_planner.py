@@ -107,7 +107,8 @@ def test_repair_makes_territories_contiguous():
 
     West (columns 0-2) is light, East (3-5) heavy; the cheapest balancing move for W in cost
     terms is the heavy low-disruption county in the east corner, which is not adjacent to W.
-    Repair must keep W connected anyway.
+    Whichever way the solver gets there (repair, cuts or the contiguous-by-construction model),
+    W must stay connected.
     """
     rows, cols = 3, 6
     cells = {}
@@ -123,8 +124,6 @@ def test_repair_makes_territories_contiguous():
     assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
     assert result.summary["is_contiguous"].all()
     assert bool(result.metrics.loc[0, "all_contiguous"])
-    assert result.metrics.loc[0, "repaired_fragments"] >= 1  # the MIP optimum was scattered
-    assert result.metrics.loc[0, "repair_rounds"] == 1  # and no cut was needed to fix it
     joined = acc.merge(result.assignments, on="account_key")
     empty = set()
     for t, group in joined.groupby("proposed_territory_id"):
@@ -179,7 +178,7 @@ def test_whitespace_moves_before_accounts_in_a_reps_book():
     acc = pd.DataFrame({
         "account_key": ["BOOK", "WHITESPACE", "OTHER", "T2-OWN"],
         "segment": "Enterprise",
-        "county_fips": [fips(0, i) for i in range(4)],
+        "county_fips": fips(0, 0),
         "current_territory_id": ["T1", "T1", "T1", "T2"],
         "potential": [10.0] * 4,
         "in_book": [True, False, True, True],
@@ -190,3 +189,12 @@ def test_whitespace_moves_before_accounts_in_a_reps_book():
     acc["in_book"] = [False, True, True, True]
     result = plan(acc, territories(["T1", "T2"], segment="Enterprise"), 2, 4, tolerance=0.01)
     assert result.assignments.loc[result.assignments["moved"], "account_key"].tolist() == ["BOOK"]
+
+
+def test_the_plan_does_not_depend_on_row_order():
+    """Warehouse queries promise no row order: shuffled accounts and territories, same plan."""
+    acc = halves(4, 6, 100.0, 60.0)
+    terr = territories(["W", "E"])
+    first = plan(acc, terr, 4, 6).assignments
+    again = plan(acc.sample(frac=1.0, random_state=3), terr.iloc[::-1], 4, 6).assignments
+    pd.testing.assert_frame_equal(first, again)
