@@ -61,6 +61,8 @@ class TerritoryPlanSettings:
     balance_metric: str = "potential"
     tolerance: float = 0.05
     disruption_weight: float = 1.0
+    whitespace_move_weight: float = 0.5
+    compactness_weight: float = 0.5
     locks: tuple[str, ...] = ()
 
 
@@ -210,12 +212,15 @@ def _territory_plan(raw: dict, segment_names: set[str]) -> TerritoryPlanSettings
         raise SettingsError(f"territory_plan.balance_metric: expected one of {', '.join(BALANCE_METRICS)}, got {metric!r}")
     tolerance = _number(raw.get("tolerance", 0.05), "territory_plan.tolerance", low=0.001, high=1.0)
     weight = _number(raw.get("disruption_weight", 1.0), "territory_plan.disruption_weight", low=0)
+    whitespace = _number(raw.get("whitespace_move_weight", 0.5), "territory_plan.whitespace_move_weight", low=0)
+    compactness = _number(raw.get("compactness_weight", 0.5), "territory_plan.compactness_weight", low=0)
     locks = raw.get("locks", []) or []
     if not isinstance(locks, list):
         raise SettingsError(f"territory_plan.locks: expected a list of CRM account ids, got {locks!r}")
     return TerritoryPlanSettings(
         territories_per_segment={k: int(v) for k, v in counts.items()},
         balance_metric=metric, tolerance=tolerance, disruption_weight=weight,
+        whitespace_move_weight=whitespace, compactness_weight=compactness,
         locks=tuple(str(x) for x in locks))
 
 

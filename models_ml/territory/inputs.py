@@ -82,8 +82,9 @@ class PlanSettings:
             raise ValueError(f"territory_plan.balance_metric must be one of {BALANCE_METRICS}, got {self.balance_metric!r}")
         if not 0 < self.tolerance < 1:
             raise ValueError(f"territory_plan.tolerance must be between 0 and 1, got {self.tolerance!r}")
-        if self.disruption_weight < 0:
-            raise ValueError(f"territory_plan.disruption_weight must be >= 0, got {self.disruption_weight!r}")
+        for name in ("disruption_weight", "whitespace_move_weight", "compactness_weight"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"territory_plan.{name} must be >= 0, got {getattr(self, name)!r}")
         for segment, count in self.territories_per_segment.items():
             if int(count) < 1:
                 raise ValueError(f"territory_plan.territories_per_segment.{segment} must be >= 1, got {count!r}")

@@ -39,6 +39,8 @@ def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
         balance_metric=settings.balance_metric,
         tolerance=settings.tolerance,
         disruption_weight=settings.disruption_weight,
+        whitespace_move_weight=settings.whitespace_move_weight,
+        compactness_weight=settings.compactness_weight,
         locks=tuple(settings.locks),
     )
 

@@ -32,11 +32,22 @@ def test_defaults_segment_bands():
     ({"intent": {"topics": {"CRM Software": ""}}}, "intent.topics.CRM Software"),
     ({"segments": [{"name": "All", "min_employees": 0, "max_employees": None, "colour": "red"}]}, "segments[0].colour"),
     ({"identity": {"match_threshold": "high"}}, "identity.match_threshold"),
+    ({"territory_plan": {"compactness_weight": -1}}, "territory_plan.compactness_weight"),
+    ({"territory_plan": {"whitespace_move_weight": "low"}}, "territory_plan.whitespace_move_weight"),
 ])
 def test_invalid_settings_name_the_key(document, key):
     with pytest.raises(SettingsError) as error:
         parse_settings(document)
     assert str(error.value).startswith(key)
+
+
+def test_plan_weights_reach_the_planner():
+    from orchestration.planning.scenarios import plan_settings
+
+    settings = parse_settings({"territory_plan": {"compactness_weight": 2, "whitespace_move_weight": 0.1}})
+    planner = plan_settings(settings.territory_plan)
+    assert (planner.compactness_weight, planner.whitespace_move_weight) == (2.0, 0.1)
+    assert plan_settings(Settings().territory_plan).compactness_weight == 0.5
 
 
 def test_segments_must_cover_every_size():
