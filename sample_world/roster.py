@@ -27,8 +27,14 @@ def _home_zip(rng: np.random.Generator, states: list[str]) -> str:
     return str(pool["zip"].iloc[rng.integers(0, len(pool))])
 
 
-def build_roster(rng: np.random.Generator, definitions: pd.DataFrame, as_of: pd.Timestamp, org_salt: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(users, definitions with Owner_User_Id): one owner per territory, managers for areas and regions."""
+def build_roster(rng: np.random.Generator, definitions: pd.DataFrame, as_of: pd.Timestamp, org_salt: int,
+                 book_scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(users, definitions with Owner_User_Id): one owner per territory, managers for areas and regions.
+
+    The roster keeps one rep per territory at every size, so a rep's book, and with it
+    `Max_Accounts__c`, grows by `book_scale` with the market the world models (1 at size S);
+    otherwise no alignment of a larger world could respect capacity.
+    """
     people = []
 
     def add(role: str, title: str, segment: str, states: list[str], manager: int | None) -> int:
@@ -72,7 +78,7 @@ def build_roster(rng: np.random.Generator, definitions: pd.DataFrame, as_of: pd.
             "Home_Postal_Code__c": [_home_zip(rng, p["states"]) for p in people],
             "Hire_Date__c": hire.strftime("%Y-%m-%d"),
             "Annual_Quota__c": [_quota(rng, p) for p in people],
-            "Max_Accounts__c": pd.array([MAX_ACCOUNTS[p["segment"]] if p["role"] in ("AE", "AM") else None for p in people], dtype="Int64"),
+            "Max_Accounts__c": pd.array([round(MAX_ACCOUNTS[p["segment"]] * book_scale) if p["role"] in ("AE", "AM") else None for p in people], dtype="Int64"),
             "Industry_Focus__c": [";".join(sorted(rng.choice(FOCUS_SECTORS, rng.integers(1, 4), replace=False))) if p["role"] == "AE" else None for p in people],
         }
     )

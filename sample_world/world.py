@@ -85,7 +85,7 @@ def generate(size: str, seed: int, out: Path) -> dict:
     named_rows = np.flatnonzero(enterprise)[np.argsort(-companies["revenue"].to_numpy()[accounts.company_idx[enterprise]], kind="stable")[:n_named]]
     named_ids = list(records["Id"].to_numpy()[named_rows])
     alignment = build_alignment(named_ids)
-    users, definitions = build_roster(rng["owners"], alignment.definitions, as_of, org_salt)
+    users, definitions = build_roster(rng["owners"], alignment.definitions, as_of, org_salt, book_scale=SIZES[size] / SIZES["S"])
 
     crm_rows = companies.iloc[accounts.company_idx]
     crm_placement = pd.DataFrame({"Id": records["Id"], "BillingState": crm_rows["state"].to_numpy(),
