@@ -330,8 +330,8 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
                 best = _best_deviation(problem, all_cuts, max(5.0, time_limit / 2))
                 raise InfeasibleTolerance(problem.segment, tolerance, best, metric, detail)
             raise PlanningError(
-                f"Segment {problem.segment!r}: no plan within ±{tolerance * 100:.1f}% found in {time_limit:.0f} s; "
-                f"raise territory_plan.tolerance or the time limit."
+                f"Segment {problem.segment!r}: no plan within ±{tolerance * 100:.1f}% found within "
+                f"{MIP_MAX_NODES} solver nodes and {time_limit:.0f} s; raise territory_plan.tolerance."
             )
         balanced = model.assignment()
         pieces = territory_pieces(problem, balanced)
