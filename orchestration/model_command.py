@@ -35,9 +35,9 @@ def run_model_command(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "list":
         if not versions:
             print(f"{name}: no stored versions under {registry.root}")
-        active, published = registry.active_version(name), registry.published(name)
+        active, pinned, published = registry.active_version(name), registry.pinned(name), registry.published(name)
         for version in versions:
-            marks = [label for label, held in (("active", version == active), ("pinned", version == registry.pinned(name)),
+            marks = [label for label, held in (("active", version == active), ("pinned", version == pinned),
                                               ("published", version == published)) if held]
             trained = registry.metadata(name, version).get("trained_at", "")
             print(f"{version}  {trained}  {' '.join(marks)}".rstrip())

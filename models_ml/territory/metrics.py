@@ -18,6 +18,7 @@ import pandas as pd
 
 from .geography import Adjacency, components
 from .inputs import UNASSIGNED
+from .problem import metric_values
 
 METRIC_COLUMNS = [
     "segment", "territories", "max_abs_deviation_pct", "cv", "gini",
@@ -63,7 +64,7 @@ def territory_is_contiguous(counties: set[str], connectors: set[str], adjacency:
 
 def territory_loads(joined: pd.DataFrame, territory_ids: list[str], metric: str) -> pd.Series:
     """Balance metric per territory (territories with no accounts count as 0)."""
-    values = joined.assign(_one=1.0)["_one" if metric == "accounts" else metric]
+    values = pd.Series(metric_values(joined, metric), index=joined.index)
     return values.groupby(joined["proposed_territory_id"]).sum().reindex(territory_ids, fill_value=0.0)
 
 
@@ -126,7 +127,7 @@ def fairness_metrics(
         ids = segment_territory_ids(segment, seg, territories)
         loads = territory_loads(seg, ids, metric)
         revenue = seg["customer_revenue"].sum()
-        load = seg.assign(_one=1.0)["_one" if metric == "accounts" else metric]
+        load = pd.Series(metric_values(seg, metric), index=seg.index)
         book = seg[seg["in_book"]]
         floor = min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance) if tolerance is not None else float("nan")
         contiguous = pd.NA

@@ -9,6 +9,16 @@ def fips(r: int, c: int) -> str:
     return f"9{r:02d}{c:02d}"
 
 
+def grid_neighbours(rows: int, cols: int) -> list[list[int]]:
+    """4-neighbour adjacency of a rows x cols grid of units numbered row by row."""
+    neighbours = []
+    for r in range(rows):
+        for c in range(cols):
+            near = [(r + dr, c + dc) for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+            neighbours.append(sorted(a * cols + b for a, b in near if 0 <= a < rows and 0 <= b < cols))
+    return neighbours
+
+
 def grid(rows: int, cols: int) -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
     """County positions (0.5 degree apart) and their adjacency."""
     counties = pd.DataFrame(

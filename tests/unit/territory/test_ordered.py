@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from grid import grid_neighbours
 
 from models_ml.territory.borders import border_candidates, border_flows
 from models_ml.territory.ordering import ordering_rows, seed_distances
@@ -18,11 +19,7 @@ def line_problem(metric: np.ndarray) -> SegmentProblem:
     number of units moved.
     """
     n = ROWS * COLS
-    neighbours = []
-    for r in range(ROWS):
-        for c in range(COLS):
-            near = [(r + dr, c + dc) for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1))]
-            neighbours.append(sorted(a * COLS + b for a, b in near if 0 <= a < ROWS and 0 <= b < COLS))
+    neighbours = grid_neighbours(ROWS, COLS)
     start = np.array([c // 3 for _ in range(ROWS) for c in range(COLS)])
     cost = np.ones((n, 3))
     cost[np.arange(n), start] = 0.0

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from grid import accounts_on, grid, territories
+from grid import accounts_on, grid, grid_neighbours, territories
 
 from models_ml.territory import PlanSettings, plan_territories
 from models_ml.territory.metrics import territory_is_contiguous
@@ -13,11 +13,7 @@ from models_ml.territory.repair import repair_plan
 def grid_problem(rows: int, cols: int, metric: np.ndarray, roots: list[int], tolerance_mean: float | None = None) -> SegmentProblem:
     """Two territories (0 west, 1 east) over a grid of units, every unit allowed in both."""
     n = rows * cols
-    neighbours = []
-    for r in range(rows):
-        for c in range(cols):
-            near = [(r + dr, c + dc) for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1))]
-            neighbours.append(sorted(a * cols + b for a, b in near if 0 <= a < rows and 0 <= b < cols))
+    neighbours = grid_neighbours(rows, cols)
     mean = tolerance_mean if tolerance_mean is not None else metric.sum() / 2
     return SegmentProblem(
         segment="SMB", geographic=True, territory_ids=["W", "E"], unit_ids=[str(u) for u in range(n)],
