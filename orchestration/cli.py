@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--scenario", required=True)
     plan.add_argument("--data")
     plan.add_argument("--tolerance", type=float)
+    plan.add_argument("--workload-tolerance", type=float, help="allowed deviation of each territory's workload, e.g. 0.1")
     plan.add_argument("--disruption-weight", type=float, dest="disruption_weight")
     plan.add_argument("--balance-metric", choices=["potential", "workload", "accounts"], dest="balance_metric")
     plan.add_argument("--territories", action="append", default=[], metavar="SEGMENT=N",

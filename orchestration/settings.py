@@ -60,6 +60,7 @@ class TerritoryPlanSettings:
     territories_per_segment: dict[str, int] = field(default_factory=dict)
     balance_metric: str = "potential"
     tolerance: float = 0.05
+    workload_tolerance: float | None = 0.10
     disruption_weight: float = 1.0
     whitespace_move_weight: float = 0.5
     compactness_weight: float = 0.5
@@ -211,6 +212,9 @@ def _territory_plan(raw: dict, segment_names: set[str]) -> TerritoryPlanSettings
     if metric not in BALANCE_METRICS:
         raise SettingsError(f"territory_plan.balance_metric: expected one of {', '.join(BALANCE_METRICS)}, got {metric!r}")
     tolerance = _number(raw.get("tolerance", 0.05), "territory_plan.tolerance", low=0.001, high=1.0)
+    workload_band = raw.get("workload_tolerance", 0.10)
+    if workload_band is not None:
+        workload_band = _number(workload_band, "territory_plan.workload_tolerance", low=0.001, high=1.0)
     weight = _number(raw.get("disruption_weight", 1.0), "territory_plan.disruption_weight", low=0)
     whitespace = _number(raw.get("whitespace_move_weight", 0.5), "territory_plan.whitespace_move_weight", low=0)
     compactness = _number(raw.get("compactness_weight", 0.5), "territory_plan.compactness_weight", low=0)
@@ -219,7 +223,7 @@ def _territory_plan(raw: dict, segment_names: set[str]) -> TerritoryPlanSettings
         raise SettingsError(f"territory_plan.locks: expected a list of CRM account ids, got {locks!r}")
     return TerritoryPlanSettings(
         territories_per_segment={k: int(v) for k, v in counts.items()},
-        balance_metric=metric, tolerance=tolerance, disruption_weight=weight,
+        balance_metric=metric, tolerance=tolerance, workload_tolerance=workload_band, disruption_weight=weight,
         whitespace_move_weight=whitespace, compactness_weight=compactness,
         locks=tuple(str(x) for x in locks))
 

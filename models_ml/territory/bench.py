@@ -141,11 +141,14 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--tolerance", type=float, default=0.05)
     parser.add_argument("--seconds-per-segment", type=float, default=60.0)
+    parser.add_argument("--workload-tolerance", type=lambda v: None if v.lower() == "none" else float(v), default=0.10,
+                        help="workload band beside the potential tolerance; 'none' to plan without it")
     args = parser.parse_args(argv)
     accounts, territories = synthetic_nation(args.accounts, args.seed)
     load_adjacency()
     started = time.perf_counter()
-    result = plan_territories(accounts, territories, PlanSettings(tolerance=args.tolerance, time_limit_seconds=args.seconds_per_segment))
+    result = plan_territories(accounts, territories, PlanSettings(tolerance=args.tolerance, workload_tolerance=args.workload_tolerance,
+                                                                   time_limit_seconds=args.seconds_per_segment))
     elapsed = time.perf_counter() - started
     adjacency = load_adjacency()
     today = accounts.assign(proposed_territory_id=accounts["current_territory_id"])
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         fairness_metrics(baseline, accounts, territories, adjacency=adjacency, tolerance=args.tolerance).assign(alignment="equal_count"),
         result.metrics.assign(alignment="plan"),
     ], ignore_index=True)
-    cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved",
+    cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "max_abs_workload_deviation_pct", "cv", "gini", "share_accounts_moved",
             "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "repaired_fragments",
             "repair_moves", "planning_units"]
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.precision", 3):

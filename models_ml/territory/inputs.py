@@ -62,6 +62,7 @@ class PlanSettings:
     territories_per_segment: dict[str, int] = field(default_factory=dict)
     balance_metric: str = "potential"
     tolerance: float = 0.05
+    workload_tolerance: float | None = 0.10  # a second band, on workload, when balancing potential; None: none
     disruption_weight: float = 1.0
     locks: tuple[str, ...] = ()
     account_level_segments: tuple[str, ...] = ("Enterprise",)
@@ -82,6 +83,8 @@ class PlanSettings:
             raise ValueError(f"territory_plan.balance_metric must be one of {BALANCE_METRICS}, got {self.balance_metric!r}")
         if not 0 < self.tolerance < 1:
             raise ValueError(f"territory_plan.tolerance must be between 0 and 1, got {self.tolerance!r}")
+        if self.workload_tolerance is not None and not 0 < self.workload_tolerance < 1:
+            raise ValueError(f"territory_plan.workload_tolerance must be between 0 and 1, got {self.workload_tolerance!r}")
         for name in ("disruption_weight", "whitespace_move_weight", "compactness_weight"):
             if getattr(self, name) < 0:
                 raise ValueError(f"territory_plan.{name} must be >= 0, got {getattr(self, name)!r}")

@@ -4,6 +4,11 @@ Same numbers for every alignment so they can be compared side by side: how far t
 unequal territory is from the segment mean, the spread (CV, Gini) of territory loads, how much
 of the book and of customer revenue changes hands, and whether territories are contiguous.
 
+`share_book_accounts_moved` is the disruption a sales team feels: of the accounts in a rep's book
+today (a CRM account with a territory), the share that changes territory. Whitespace companies
+and accounts no territory covers today change no relationship when the plan places them, so
+they count in `share_accounts_moved` (every company the plan places) but not here.
+
 `min_share_load_moved` is what no plan can beat: the share of the segment's balance load that
 must change territory just to bring every territory inside the tolerance band (the excess of
 the territories above it, plus whatever has no territory today, or the shortfall of those
@@ -21,7 +26,7 @@ from .inputs import UNASSIGNED
 from .problem import metric_values
 
 METRIC_COLUMNS = [
-    "segment", "territories", "max_abs_deviation_pct", "cv", "gini",
+    "segment", "territories", "max_abs_deviation_pct", "max_abs_workload_deviation_pct", "cv", "gini",
     "share_accounts_moved", "share_book_accounts_moved", "share_customer_revenue_moved",
     "share_load_moved", "min_share_load_moved", "all_contiguous",
 ]
@@ -109,8 +114,8 @@ def fairness_metrics(
     today's alignment pass proposed = current. A territory is contiguous when its counties are
     connected through its own counties or counties holding no account of the segment (only
     checked when `adjacency` is given and the segment is map-based; otherwise NA). Accounts
-    count as in a rep's book unless an `in_book` column says otherwise; `min_share_load_moved`
-    needs `tolerance` (NaN without it).
+    count as in a rep's book when they have a territory today, unless an `in_book` column says
+    they are not CRM accounts; `min_share_load_moved` needs `tolerance` (NaN without it).
     """
     cols = ["account_key", "segment", "county_fips", "potential", "workload", "customer_revenue", "is_customer", "in_book"]
     acc = accounts[[c for c in cols if c in accounts.columns]].copy()
@@ -126,9 +131,11 @@ def fairness_metrics(
     for segment, seg in joined.groupby(joined["segment"].astype(str), sort=True):
         ids = segment_territory_ids(segment, seg, territories)
         loads = territory_loads(seg, ids, metric)
+        workloads = territory_loads(seg, ids, "workload")
         revenue = seg["customer_revenue"].sum()
         load = pd.Series(metric_values(seg, metric), index=seg.index)
-        book = seg[seg["in_book"]]
+        held = seg["current_territory_id"].notna() & (seg["current_territory_id"].astype(str) != UNASSIGNED)
+        book = seg[seg["in_book"] & held]
         floor = min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance) if tolerance is not None else float("nan")
         contiguous = pd.NA
         if adjacency is not None and segment not in account_level_segments and "county_fips" in seg:
@@ -143,6 +150,7 @@ def fairness_metrics(
             "segment": segment,
             "territories": len(ids),
             "max_abs_deviation_pct": float(np.abs(deviation_pct(loads.to_numpy())).max()) if len(ids) else 0.0,
+            "max_abs_workload_deviation_pct": float(np.abs(deviation_pct(workloads.to_numpy())).max()) if len(ids) else 0.0,
             "cv": coefficient_of_variation(loads.to_numpy()),
             "gini": gini(loads.to_numpy()),
             "share_accounts_moved": float(seg["moved"].mean()) if len(seg) else 0.0,

@@ -7,7 +7,8 @@ unit that can go home without breaking anything is an account a rep keeps.
 A unit goes back to a territory that holds some of its accounts today when it lowers the plan's
 price (disruption, compactness, hierarchy), the unit touches that territory on the map, its
 current territory stays connected without it, both territories stay inside the tolerance band
-and the receiver stays within capacity. When one unit alone would push a territory out of the
+(and the workload band, or no further outside it, when workload has one) and the receiver stays
+within capacity. When one unit alone would push a territory out of the
 band, a swap tries to send one of the receiver's own away-from-home units back the other way in
 the same step, and an exchange tries to carry the same load across the same border with fewer
 accounts: the unit goes home and a cheaper unit of its home territory, on the border, takes its
@@ -60,6 +61,8 @@ def _single(plan: _Plan, u: int, to: int) -> bool:
     frm = int(plan.a[u])
     if not (_in_band(plan, plan.load[frm] - p.metric[u]) and _in_band(plan, plan.load[to] + p.metric[u])):
         return False
+    if not plan.work_allows(frm, to, plan.unit_work[u]):
+        return False
     if not plan.within_capacity(to, p.n_accounts[u]) or not _can_join(plan, u, to) or not _can_leave(plan, u, frm):
         return False
     plan.move([u], to)
@@ -78,6 +81,8 @@ def _swap(plan: _Plan, u: int, to: int) -> bool:
             continue
         delta = p.metric[u] - p.metric[v]
         if not (_in_band(plan, plan.load[frm] - delta) and _in_band(plan, plan.load[to] + delta)):
+            continue
+        if not plan.work_allows(frm, to, plan.unit_work[u] - plan.unit_work[v]):
             continue
         accounts = p.n_accounts[u] - p.n_accounts[v]
         if not (plan.within_capacity(to, accounts) and plan.within_capacity(frm, -accounts)):
@@ -110,6 +115,8 @@ def _exchange(plan: _Plan, u: int, home: int) -> bool:
             continue
         delta = p.metric[u] - p.metric[w]
         if not (_in_band(plan, plan.load[here] - delta) and _in_band(plan, plan.load[home] + delta)):
+            continue
+        if not plan.work_allows(here, home, plan.unit_work[u] - plan.unit_work[w]):
             continue
         gain = gain_u + float(p.cost[w, home] - p.cost[w, here])
         accounts = p.n_accounts[u] - p.n_accounts[w]

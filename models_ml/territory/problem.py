@@ -57,6 +57,10 @@ class SegmentProblem:
     lat: np.ndarray | None = None
     lon: np.ndarray | None = None
     anchor_lat: np.ndarray | None = None
+    workload: np.ndarray | None = None  # workload per unit, when workload has a band of its own
+    fixed_workload: np.ndarray | None = None
+    mean_workload: float = 0.0
+    workload_tolerance: float | None = None
 
     def widen(self) -> bool:
         """Offer each unit more territories (twice the reach); False when nothing was added."""
@@ -184,6 +188,11 @@ def build_problem(
         np.add.at(fixed_accounts, idx, fixed_in["capacity_units"].to_numpy(dtype=float))
     total = fixed_load.sum() + metric_values(movable, metric).sum()
     mean_load = total / n_terr if n_terr else 0.0
+    banded_workload = settings.workload_tolerance is not None and metric != "workload"
+    fixed_workload = np.zeros(n_terr)
+    if len(fixed_in):
+        np.add.at(fixed_workload, fixed_in["proposed_territory_id"].map(t_index).to_numpy(), fixed_in["workload"].to_numpy(dtype=float))
+    mean_workload = (fixed_workload.sum() + movable["workload"].sum()) / n_terr if n_terr else 0.0
 
     acc = movable.copy()
     acc["_m"] = metric_values(acc, metric)
@@ -200,12 +209,13 @@ def build_problem(
 
     units = acc.groupby("_unit", sort=True).agg(
         county_fips=("county_fips", "first"), _m=("_m", "sum"), n_accounts=("capacity_units", "sum"), _w=("_w", "sum"),
+        _work=("workload", "sum"),
     )
     if geographic:
         used = set(units["county_fips"].dropna())
         empty = sorted(n for n in graph_nodes if n not in used and n in pos.index)
         if empty:
-            blank = pd.DataFrame({"county_fips": empty, "_m": 0.0, "n_accounts": 0, "_w": 0.0}, index=pd.Index(empty, name="_unit"))
+            blank = pd.DataFrame({"county_fips": empty, "_m": 0.0, "n_accounts": 0, "_w": 0.0, "_work": 0.0}, index=pd.Index(empty, name="_unit"))
             units = pd.concat([units, blank]) if len(units) else blank
     units["lat"] = units["county_fips"].map(pos["lat"]).astype(float)
     units["lon"] = units["county_fips"].map(pos["lon"]).astype(float)
@@ -287,6 +297,9 @@ def build_problem(
         account_unit=pd.Series(acc["_u"].to_numpy(), index=acc["account_key"].to_numpy()),
         new_territories=new_territories, cost=cost, dist=dist, pool_factor=CANDIDATE_POOL,
         nearest_k=settings.candidate_territories, stay=stay_by_unit, lat=lat, lon=lon, anchor_lat=anchor_lat,
+        workload=units["_work"].to_numpy(dtype=float) if banded_workload else None,
+        fixed_workload=fixed_workload if banded_workload else None, mean_workload=float(mean_workload),
+        workload_tolerance=settings.workload_tolerance if banded_workload else None,
     )
 
 

@@ -62,6 +62,13 @@ class _Plan:
         self.hi = (1 + tolerance) * p.mean_load
         self.eps = 1e-9 * max(p.mean_load, 1.0)
         self.allowed = [set(c) for c in p.candidates]
+        self.banded_work = p.workload is not None and p.workload_tolerance is not None
+        unit_work = p.workload if self.banded_work else np.zeros(len(self.a))
+        self.unit_work = unit_work
+        self.work = (p.fixed_workload if self.banded_work else np.zeros(n_terr)) + np.bincount(self.a, weights=unit_work, minlength=n_terr)
+        band = p.workload_tolerance if self.banded_work else 0.0
+        self.work_lo, self.work_hi = (1 - band) * p.mean_workload, (1 + band) * p.mean_workload
+        self.work_eps = 1e-9 * max(p.mean_workload, 1.0)
 
     def excess(self, t: int, load: float | None = None) -> float:
         x = self.load[t] if load is None else load
@@ -69,6 +76,20 @@ class _Plan:
 
     def violation(self) -> float:
         return float(sum(self.excess(t) for t in range(len(self.load))))
+
+    def work_excess(self, value: float) -> float:
+        """How far a workload lies outside the workload band (0 inside it, or with no band)."""
+        if not self.banded_work:
+            return 0.0
+        return max(0.0, self.work_lo - value - self.work_eps, value - self.work_hi - self.work_eps)
+
+    def work_violation(self) -> float:
+        return float(sum(self.work_excess(w) for w in self.work))
+
+    def work_allows(self, frm: int, to: int, delta: float) -> bool:
+        """Moving `delta` workload from `frm` to `to` leaves neither further outside the band."""
+        return (self.work_excess(self.work[frm] - delta) <= self.work_excess(self.work[frm])
+                and self.work_excess(self.work[to] + delta) <= self.work_excess(self.work[to]))
 
     def within_capacity(self, t: int, extra: float) -> bool:
         return self.count[t] + extra <= self.p.capacity[t] + 1e-9
@@ -79,6 +100,8 @@ class _Plan:
             self.a[u] = to
             self.load[frm] -= self.p.metric[u]
             self.load[to] += self.p.metric[u]
+            self.work[frm] -= self.unit_work[u]
+            self.work[to] += self.unit_work[u]
             self.count[frm] -= self.p.n_accounts[u]
             self.count[to] += self.p.n_accounts[u]
             self.members[frm].discard(u)
@@ -278,7 +301,7 @@ def _rebalance(plan: _Plan, deadline: float) -> int:
             stuck.add(worst)
             continue
         path, amount = found
-        snapshot = (plan.a.copy(), plan.load.copy(), plan.count.copy(), [set(m) for m in plan.members])
+        snapshot = (plan.a.copy(), plan.load.copy(), plan.work.copy(), plan.count.copy(), [set(m) for m in plan.members])
         steps = list(zip(path, path[1:]))
         pairs = list(reversed(steps)) if overloaded else [(r, d) for d, r in steps]
         done = sum(_transfer(plan, donor, receiver, amount) for donor, receiver in pairs)
@@ -286,7 +309,7 @@ def _rebalance(plan: _Plan, deadline: float) -> int:
             moves += done
             stuck.clear()
         else:
-            plan.a, plan.load, plan.count, plan.members = snapshot
+            plan.a, plan.load, plan.work, plan.count, plan.members = snapshot
             banned.add(tuple(path))
     return moves
 

@@ -17,6 +17,8 @@ so load crosses only the borders a flow on today's map says it must); its polish
 replaces the repaired one when it is cheaper, since chains of repair transfers move more
 accounts than the borders need.
 
+A workload band, when set, is added only where it binds (see `solve_segment`).
+
 Every step stops on work done, not on the clock (MIP nodes and the relative gap, repair rounds,
 polish passes), so the same inputs give the same plan however busy the machine is. The segment's
 time limit is only a safety net: if it is hit, the last balanced plan is returned with its
@@ -41,7 +43,8 @@ from .geography import components
 from .ordering import ordering_rows, seed_distances
 from .problem import SegmentProblem
 from .polish import polish_plan
-from .repair import RepairOutcome, fill_empty_units, repair_plan
+from .repair import RepairOutcome, _Plan, fill_empty_units, repair_plan
+from .workload import rebalance_workload
 
 _FEASIBLE = 2  # HiGHS solution status "feasible"
 MIP_MAX_NODES = 200  # branch-and-bound nodes per solve of the assignment MIP (most stop at the root)
@@ -149,6 +152,20 @@ class _Model:
             else:
                 rows.append(((1 - tolerance) * mean - fixed[t], (1 + tolerance) * mean - fixed[t], idx, val))
         self.add_rows(rows)
+        self._workload_rows()
+
+    def _workload_rows(self) -> None:
+        """The workload band, when workload has one beside the balance metric (hard in the MIP)."""
+        p = self.problem
+        if p.workload is None or p.workload_tolerance is None:
+            return
+        scale = p.mean_workload if p.mean_workload > 0 else 1.0
+        band = p.workload_tolerance
+        rows = []
+        for t, cols in enumerate(self._by_territory()):
+            fixed = p.fixed_workload[t] / scale
+            rows.append(((1 - band) - fixed, (1 + band) - fixed, cols.tolist(), (p.workload[self.cols_u[cols]] / scale).tolist()))
+        self.add_rows(rows)
 
     def _capacity_rows(self) -> None:
         p = self.problem
@@ -252,6 +269,12 @@ def _plan_cost(problem: SegmentProblem, assignment: np.ndarray) -> float:
     return float(problem.cost[np.arange(len(assignment)), assignment].sum())
 
 
+def _preference(problem: SegmentProblem, assignment: np.ndarray, contiguous: bool, tolerance: float) -> tuple:
+    """How plans rank: contiguous first, then inside the workload band, then cheaper."""
+    outside = _Plan(problem, assignment, tolerance).work_violation() > 0
+    return (not contiguous, outside, _plan_cost(problem, assignment))
+
+
 def _repair_starts(problem: SegmentProblem, balanced: np.ndarray, rounds: int) -> list[np.ndarray]:
     """Plans to repair: the MIP's, the same with empty counties filled in, and (first round
     only) today's alignment, which is already contiguous where today's territories are."""
@@ -305,10 +328,53 @@ def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, 
 
 
 def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
+    """The segment's plan; a workload band, when set, is a constraint added only where it binds.
+
+    The plan is first made without the workload band. When that plan leaves a territory's
+    workload outside its band, border counties are handed to neighbours (`workload`); only when
+    that is not enough is the segment solved again with the band (MIP rows, and a polish that
+    never pushes workload out), and the better of the two plans kept: contiguous first, then
+    inside the workload band, then cheaper. Most plans balanced on potential are already
+    balanced on workload, and they stay exactly what they were. A plan outside the workload
+    band is still a plan: its deviation is in the metrics and a Dagster check warns.
+    """
+    if problem.workload is None:
+        return _solve(problem, tolerance, metric, time_limit, mip_gap, max_rounds)
+    unbanded = dataclasses.replace(problem, workload=None, workload_tolerance=None)
+    first = _solve(unbanded, tolerance, metric, time_limit, mip_gap, max_rounds)
+    if _Plan(problem, first.assignment, tolerance).work_violation() <= 0:
+        return first
+    first = _even_out_workload(problem, first, tolerance)
+    if _Plan(problem, first.assignment, tolerance).work_violation() <= 0:
+        return first
+    try:
+        second = _even_out_workload(problem, _solve(problem, tolerance, metric, time_limit, mip_gap, max_rounds), tolerance)
+    except PlanningError:
+        return first
+    second.seconds += first.seconds
+    if _preference(problem, second.assignment, all(second.contiguous), tolerance) < _preference(problem, first.assignment, all(first.contiguous), tolerance):
+        return second
+    return first
+
+
+def _even_out_workload(problem: SegmentProblem, outcome: SolveOutcome, tolerance: float) -> SolveOutcome:
+    """The outcome with border units handed over for workload, then sent home where allowed."""
+    if not problem.geographic or not all(outcome.contiguous):
+        return outcome
+    started = time.perf_counter()
+    assignment = rebalance_workload(problem, outcome.assignment, tolerance)
+    assignment, _ = polish_plan(problem, assignment, tolerance, POLISH_MIN_SECONDS)
+    objective = _plan_cost(problem, assignment)
+    gap = 100.0 * max(objective - outcome.lp_bound, 0.0) / abs(objective) if abs(objective) > 1e-9 else 0.0
+    return dataclasses.replace(outcome, assignment=assignment, objective=objective, gap_pct=gap,
+                               seconds=outcome.seconds + time.perf_counter() - started)
+
+
+def _solve(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
     """Solve the segment's MIP, repair contiguity, and fall back to cuts when the repair fails.
 
-    `time_limit` is the segment's safety net (see the module docstring); `max_rounds` caps the
-    MIP solves.
+    `time_limit` is the safety net of one solve (see the module docstring); `max_rounds` caps
+    the MIP solves.
     """
     started = time.perf_counter()
     model = _Model(problem, tolerance, time_limit, mip_gap)
@@ -361,7 +427,7 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         ordered = _ordered_plan(problem, tolerance, remaining(), mip_gap)
         if ordered is not None:
             ordered, _ = polish_plan(problem, ordered, tolerance, remaining())
-            if not all(contiguous) or _plan_cost(problem, ordered) < _plan_cost(problem, assignment):
+            if _preference(problem, ordered, True, tolerance) < _preference(problem, assignment, all(contiguous), tolerance):
                 assignment, contiguous = ordered, [True] * len(contiguous)
                 fragments = moves = 0
     objective = _plan_cost(problem, assignment)

@@ -36,6 +36,7 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         if unknown:
             raise SettingsError(f"--territories: unknown segment(s) {', '.join(sorted(unknown))}")
         settings = settings_with_overrides(base.territory_plan, tolerance=args.tolerance,
+                                           workload_tolerance=args.workload_tolerance,
                                            disruption_weight=args.disruption_weight,
                                            balance_metric=args.balance_metric, territories=counts, locks=args.lock)
     except SettingsError as error:
@@ -50,9 +51,11 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     finally:
         con.close()
-    columns = ["alignment", "segment", "max_abs_deviation_pct", "cv", "gini", "share_accounts_moved",
+    columns = ["alignment", "segment", "max_abs_deviation_pct", "max_abs_workload_deviation_pct", "cv", "gini", "share_accounts_moved",
                "share_book_accounts_moved", "share_load_moved", "min_share_load_moved", "all_contiguous"]
-    print(f"Scenario {args.scenario}: {result.accounts} accounts, {result.moved} moved "
+    print(f"Scenario {args.scenario}: {result.book_moved} of the {result.book_accounts} accounts in reps' books "
+          f"change territory ({result.book_moved / max(result.book_accounts, 1):.1%}); "
+          f"{result.moved} of all {result.accounts} companies placed, whitespace and unassigned included "
           f"({result.moved / max(result.accounts, 1):.1%})")
     print(result.metrics[[c for c in columns if c in result.metrics.columns]].to_string(index=False))
     print(f"Charts: {', '.join(str(p) for p in result.charts)}")

@@ -17,6 +17,7 @@ import pandas as pd
 from models_ml.territory import PlanSettings, equal_count_split, fairness_metrics, match_reps, plan_territories
 from models_ml.territory.charts import plot_balance, plot_territory_map
 from models_ml.territory.geography import load_adjacency
+from models_ml.territory.inputs import UNASSIGNED
 from orchestration.planning.inputs import load_accounts, load_reps, load_territories
 from orchestration.settings import TerritoryPlanSettings
 
@@ -31,6 +32,8 @@ class ScenarioResult:
     moved: int
     metrics: pd.DataFrame
     charts: list[Path]
+    book_accounts: int = 0  # CRM accounts with a territory today: the reps' books
+    book_moved: int = 0
 
 
 def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
@@ -38,6 +41,7 @@ def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
         territories_per_segment=dict(settings.territories_per_segment),
         balance_metric=settings.balance_metric,
         tolerance=settings.tolerance,
+        workload_tolerance=settings.workload_tolerance,
         disruption_weight=settings.disruption_weight,
         whitespace_move_weight=settings.whitespace_move_weight,
         compactness_weight=settings.compactness_weight,
@@ -127,7 +131,10 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: Ter
     _replace_rows(con, "marts.territory_plan_metrics", metrics, scenario_id)
     if publish:
         publish_scenario(con, scenario_id)
-    return ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts)
+    held = assignments.merge(accounts[["account_key", "in_book"]], on="account_key")
+    held = held[held["in_book"].fillna(True).astype(bool) & (held["current_territory_id"].fillna(UNASSIGNED) != UNASSIGNED)]
+    return ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts,
+                          len(held), int(held["moved"].sum()))
 
 
 def publish_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str) -> int:
@@ -157,10 +164,12 @@ def ensure_published_plan(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def settings_with_overrides(base: TerritoryPlanSettings, *, tolerance=None, disruption_weight=None,
-                            balance_metric=None, territories=None, locks=None) -> TerritoryPlanSettings:
+                            balance_metric=None, territories=None, locks=None, workload_tolerance=None) -> TerritoryPlanSettings:
     changes = {}
     if tolerance is not None:
         changes["tolerance"] = tolerance
+    if workload_tolerance is not None:
+        changes["workload_tolerance"] = workload_tolerance
     if disruption_weight is not None:
         changes["disruption_weight"] = disruption_weight
     if balance_metric is not None:

@@ -56,3 +56,19 @@ def test_unknown_segment_is_a_clear_error(pipeline_run):
     result = terrain("plan", "--scenario", "typo", "--territories", "Smb=4", "--data", str(pipeline_run.data))
     assert result.returncode == 2
     assert "unknown segment" in result.stderr and "Smb" in result.stderr
+
+
+def test_the_plan_checks_ran_in_dagster_and_passed(pipeline_run):
+    """The three plan checks are recorded against territory_plan_summary in the run's instance."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(pipeline_run.data / "dagster_home"))
+    try:
+        summary = dg.AssetKey(["marts", "territory_plan_summary"])
+        for name in ("within_balance_tolerance", "geographic_territories_contiguous", "workload_within_band"):
+            history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(summary, name), limit=1)
+            assert history, name
+            evaluation = history[0].event.dagster_event.event_specific_data
+            assert evaluation.passed, f"{name}: {evaluation.description}"
+    finally:
+        instance.dispose()

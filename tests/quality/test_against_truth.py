@@ -83,16 +83,22 @@ def test_persona_accuracy(run):
 
 
 def test_default_plan_is_balanced_contiguous_and_low_disruption(run):
-    """Balance at 5% alone forces a fifth of the SMB potential to move in this world (today's
-    SMB territories run from -81% to +79%; `min_share_load_moved` says so); the plan must keep
-    under 29% of all accounts and under a quarter of the accounts in reps' books moved, and
-    never move less than that floor, which no plan can beat."""
+    """Fewer than 20% of the accounts in reps' books change territory, in every segment and
+    overall. Counting every company placed, balance at 5% alone forces a fifth of the SMB
+    potential to move in this world (today's SMB territories run from -81% to +79%, and 4% of
+    SMB companies have no territory; `min_share_load_moved` says so), so that share stays under
+    29% and never below the floor no plan can beat."""
     summary = _query(run, "select * from marts.territory_plan_summary where scenario_id = 'proposed'")
     plan = _query(run, "select moved from marts.territory_plan where scenario_id = 'proposed'")
+    books = _query(run, "select p.moved from marts.territory_plan p join marts.account_priority a using (account_key) "
+                        "where p.scenario_id = 'proposed' and a.crm_account_id is not null "
+                        "and p.current_territory_id <> 'UNASSIGNED'")
     metrics = _query(run, "select * from marts.territory_plan_metrics where scenario_id = 'proposed' and alignment = 'proposed'")
     assert len(summary) > 0
     assert summary.deviation_pct.abs().max() <= 5.0 + 1e-6
     assert summary.is_contiguous.all()
+    assert len(books) > 1000
+    assert books.moved.mean() < 0.20
+    assert (metrics.share_book_accounts_moved < 0.20).all()
     assert plan.moved.mean() < 0.29
-    assert (metrics.share_book_accounts_moved < 0.25).all()
     assert (metrics.share_load_moved >= metrics.min_share_load_moved - 1e-9).all()

@@ -34,6 +34,7 @@ def test_defaults_segment_bands():
     ({"identity": {"match_threshold": "high"}}, "identity.match_threshold"),
     ({"territory_plan": {"compactness_weight": -1}}, "territory_plan.compactness_weight"),
     ({"territory_plan": {"whitespace_move_weight": "low"}}, "territory_plan.whitespace_move_weight"),
+    ({"territory_plan": {"workload_tolerance": -0.1}}, "territory_plan.workload_tolerance"),
 ])
 def test_invalid_settings_name_the_key(document, key):
     with pytest.raises(SettingsError) as error:
@@ -48,6 +49,14 @@ def test_plan_weights_reach_the_planner():
     planner = plan_settings(settings.territory_plan)
     assert (planner.compactness_weight, planner.whitespace_move_weight) == (2.0, 0.1)
     assert plan_settings(Settings().territory_plan).compactness_weight == 0.5
+
+
+def test_workload_band_defaults_to_ten_percent_and_can_be_switched_off():
+    from orchestration.planning.scenarios import plan_settings
+
+    assert plan_settings(parse_settings({}).territory_plan).workload_tolerance == 0.10
+    assert plan_settings(parse_settings({"territory_plan": {"workload_tolerance": 0.2}}).territory_plan).workload_tolerance == 0.2
+    assert plan_settings(parse_settings({"territory_plan": {"workload_tolerance": None}}).territory_plan).workload_tolerance is None
 
 
 def test_segments_must_cover_every_size():

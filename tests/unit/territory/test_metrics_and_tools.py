@@ -67,6 +67,28 @@ def test_floor_counts_accounts_without_a_territory():
     assert m["min_share_load_moved"] == pytest.approx(20 / 120)
 
 
+def test_placing_an_account_no_territory_held_moves_nobody_s_book():
+    """The 30 account had no territory: placing it in A counts among all accounts moved (1 of 4)
+    but breaks no rep's book (0 of the 3 held today)."""
+    acc = tiny_book()
+    acc["current_territory_id"] = ["A", "A", "UNASSIGNED", "B"]
+    plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "A", "A", "B"])
+    m = fairness_metrics(plan, acc, territories(["A", "B"])).iloc[0]
+    assert m["share_accounts_moved"] == pytest.approx(0.25)
+    assert m["share_book_accounts_moved"] == pytest.approx(0.0)
+    moved_from_b = plan.assign(proposed_territory_id=["A", "A", "A", "A"])
+    assert fairness_metrics(moved_from_b, acc, territories(["A", "B"])).iloc[0]["share_book_accounts_moved"] == pytest.approx(1 / 3)
+
+
+def test_workload_deviation_is_reported_beside_the_balance_metric():
+    """Balanced on potential (60 and 60) but A carries workload 3 against B's 1: mean 2, 50% off."""
+    acc = tiny_book().assign(workload=[1.0, 1.0, 1.0, 1.0])
+    plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "A", "A", "B"])
+    m = fairness_metrics(plan, acc, territories(["A", "B"])).iloc[0]
+    assert m["max_abs_deviation_pct"] == pytest.approx(0.0)
+    assert m["max_abs_workload_deviation_pct"] == pytest.approx(50.0)
+
+
 def test_scattered_territory_is_not_contiguous():
     acc = tiny_book()
     plan = acc[["account_key", "current_territory_id"]].assign(proposed_territory_id=["A", "B", "A", "B"])
