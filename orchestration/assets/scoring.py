@@ -15,7 +15,7 @@ import pandas as pd
 from models_ml.scoring.load import load_tables, previous_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry
 from models_ml.scoring.run import run_scoring
-from orchestration.resources import TerrainPaths
+from orchestration.resources import TerrainPaths, connect_warehouse
 from orchestration.settings import load_settings
 
 ACCOUNT_PRIORITY = dg.AssetKey(["marts", "account_priority"])
@@ -56,7 +56,7 @@ def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths):
     """Train, register and apply the readiness and fit models; score contacts; write the marts."""
     settings = load_settings()
     registry = ModelRegistry(paths.data_dir)
-    with duckdb.connect(str(paths.warehouse_path)) as con:
+    with connect_warehouse(paths.warehouse_path) as con:
         tables = load_tables(con, settings.icp.won_stage_prefixes)
         previous = previous_readiness(con)
         as_of = scoring_date(settings.scoring.as_of, tables.as_of, tables.inputs.intent)

@@ -4,12 +4,11 @@
 import base64
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from models_ml.territory import PlanningError
 from orchestration.planning.scenarios import DEFAULT_SCENARIO, ensure_published_plan, run_scenario
-from orchestration.resources import TerrainPaths
+from orchestration.resources import TerrainPaths, connect_warehouse
 from orchestration.settings import load_settings
 
 PLAN_KEYS = {
@@ -69,7 +68,7 @@ def _image(path) -> dg.MetadataValue:
 )
 def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths):
     settings = load_settings().territory_plan
-    con = duckdb.connect(str(paths.warehouse_path))
+    con = connect_warehouse(paths.warehouse_path)
     try:
         try:
             result = run_scenario(con, DEFAULT_SCENARIO, settings, paths.outputs_dir / "territory_plans")

@@ -6,11 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import duckdb
 
 from models_ml.territory import PlanningError
 from orchestration.planning.scenarios import run_scenario, settings_with_overrides
-from orchestration.resources import warehouse_path_for
+from orchestration.resources import connect_warehouse, warehouse_path_for
 from orchestration.settings import SettingsError, load_settings
 
 
@@ -42,7 +41,7 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
     except SettingsError as error:
         print(f"terrain plan: {error}", file=sys.stderr)
         return 2
-    con = duckdb.connect(str(warehouse))
+    con = connect_warehouse(warehouse)
     try:
         result = run_scenario(con, args.scenario, settings, data_dir / "outputs" / "territory_plans",
                               publish=args.publish)
