@@ -1,8 +1,9 @@
-"""DuckDB's memory limit: half the machine by default, the operator's amount when set, and dbt's too."""
+"""DuckDB's memory limit: DuckDB's 80% by default, the operator's amount when set, and dbt's too."""
 
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -13,10 +14,22 @@ from orchestration.resources import (
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_default_is_half_the_machine(monkeypatch):
+def test_default_is_duckdb_s_own(monkeypatch, tmp_path):
     monkeypatch.delenv(MEMORY_ENV, raising=False)
-    total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
-    assert duckdb_memory_limit() == f"{total_mb // 2}MB"
+    assert duckdb_memory_limit() == "80%"
+    plain = duckdb.connect(str(tmp_path / "plain.duckdb"))
+    ours = connect_warehouse(tmp_path / "w.duckdb")
+    try:
+        setting = "select current_setting('memory_limit')"
+        assert ours.execute(setting).fetchone() == plain.execute(setting).fetchone()
+    finally:
+        plain.close()
+        ours.close()
+
+
+def test_a_share_of_the_machine_is_accepted(monkeypatch):
+    monkeypatch.setenv(MEMORY_ENV, "50%")
+    assert duckdb_memory_limit() == "50%"
 
 
 def test_the_warehouse_opens_with_the_operator_s_limit(monkeypatch, tmp_path):
