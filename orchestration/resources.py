@@ -27,8 +27,8 @@ def duckdb_memory_limit() -> str:
 
     Why a knob: DuckDB reads the machine's memory, not a container's or a shared host's share of
     it, and spills to disk beyond its limit instead of being killed. Why DuckDB's default stays
-    the default: on a 24 GB machine a size-M run at 50% kept the same 22 GB peak (DuckDB's buffer
-    cache is not what peaks) and took 14% longer (BENCHMARKS.md).
+    the default: on a 24 GB machine, size-M runs at 50% and at 80% peaked at the same 22 GB, in
+    scoring's pandas work rather than DuckDB's cache, and took the same time (BENCHMARKS.md).
     """
     value = os.environ.get(MEMORY_ENV, "").strip()
     if not value:
