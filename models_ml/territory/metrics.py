@@ -80,6 +80,13 @@ def segment_territory_ids(segment: str, joined: pd.DataFrame, territories: pd.Da
     return sorted(ids)
 
 
+def in_reps_books(frame: pd.DataFrame) -> pd.Series:
+    """Accounts in a rep's book today: CRM accounts (`in_book`, true when absent) with a territory."""
+    crm = frame["in_book"].astype("boolean").fillna(True).astype(bool) if "in_book" in frame else pd.Series(True, index=frame.index)
+    current = frame["current_territory_id"]
+    return crm & current.notna() & (current.astype(str) != UNASSIGNED)
+
+
 def min_share_moved(current_loads: pd.Series, territory_ids: list[str], tolerance: float) -> float:
     """Lower bound on the share of load any plan within ±tolerance must move (see module doc).
 
@@ -134,8 +141,7 @@ def fairness_metrics(
         workloads = territory_loads(seg, ids, "workload")
         revenue = seg["customer_revenue"].sum()
         load = pd.Series(metric_values(seg, metric), index=seg.index)
-        held = seg["current_territory_id"].notna() & (seg["current_territory_id"].astype(str) != UNASSIGNED)
-        book = seg[seg["in_book"] & held]
+        book = seg[in_reps_books(seg)]
         floor = min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance) if tolerance is not None else float("nan")
         contiguous = pd.NA
         if adjacency is not None and segment not in account_level_segments and "county_fips" in seg:

@@ -43,10 +43,6 @@ def _gain(plan: _Plan, u: int, to: int) -> float:
     return float(plan.p.cost[u, plan.a[u]] - plan.p.cost[u, to])
 
 
-def _in_band(plan: _Plan, load: float) -> bool:
-    return plan.lo - plan.eps <= load <= plan.hi + plan.eps
-
-
 def _can_leave(plan: _Plan, u: int, frm: int) -> bool:
     return not plan.p.in_graph[u] or plan.stays_connected_without(frm, u)
 
@@ -59,7 +55,7 @@ def _single(plan: _Plan, u: int, to: int) -> bool:
     """Move u alone when both territories stay in the band and connected."""
     p = plan.p
     frm = int(plan.a[u])
-    if not (_in_band(plan, plan.load[frm] - p.metric[u]) and _in_band(plan, plan.load[to] + p.metric[u])):
+    if not (plan.in_band(plan.load[frm] - p.metric[u]) and plan.in_band(plan.load[to] + p.metric[u])):
         return False
     if not plan.work_allows(frm, to, plan.unit_work[u]):
         return False
@@ -80,7 +76,7 @@ def _swap(plan: _Plan, u: int, to: int) -> bool:
         if v == u or frm not in p.stay.get(int(v), {}) or _gain(plan, int(v), frm) <= 0:
             continue
         delta = p.metric[u] - p.metric[v]
-        if not (_in_band(plan, plan.load[frm] - delta) and _in_band(plan, plan.load[to] + delta)):
+        if not (plan.in_band(plan.load[frm] - delta) and plan.in_band(plan.load[to] + delta)):
             continue
         if not plan.work_allows(frm, to, plan.unit_work[u] - plan.unit_work[v]):
             continue
@@ -114,7 +110,7 @@ def _exchange(plan: _Plan, u: int, home: int) -> bool:
         if w == u or here not in plan.allowed[w] or not _touches(plan, w, here):
             continue
         delta = p.metric[u] - p.metric[w]
-        if not (_in_band(plan, plan.load[here] - delta) and _in_band(plan, plan.load[home] + delta)):
+        if not (plan.in_band(plan.load[here] - delta) and plan.in_band(plan.load[home] + delta)):
             continue
         if not plan.work_allows(here, home, plan.unit_work[u] - plan.unit_work[w]):
             continue

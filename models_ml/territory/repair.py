@@ -77,6 +77,10 @@ class _Plan:
     def violation(self) -> float:
         return float(sum(self.excess(t) for t in range(len(self.load))))
 
+    def in_band(self, load: float) -> bool:
+        """Whether a territory load lies inside the balance band."""
+        return self.lo - self.eps <= load <= self.hi + self.eps
+
     def work_excess(self, value: float) -> float:
         """How far a workload lies outside the workload band (0 inside it, or with no band)."""
         if not self.banded_work:

@@ -269,10 +269,13 @@ def _plan_cost(problem: SegmentProblem, assignment: np.ndarray) -> float:
     return float(problem.cost[np.arange(len(assignment)), assignment].sum())
 
 
+def _outside_workload_band(problem: SegmentProblem, assignment: np.ndarray, tolerance: float) -> bool:
+    return problem.workload is not None and _Plan(problem, assignment, tolerance).work_violation() > 0
+
+
 def _preference(problem: SegmentProblem, assignment: np.ndarray, contiguous: bool, tolerance: float) -> tuple:
     """How plans rank: contiguous first, then inside the workload band, then cheaper."""
-    outside = _Plan(problem, assignment, tolerance).work_violation() > 0
-    return (not contiguous, outside, _plan_cost(problem, assignment))
+    return (not contiguous, _outside_workload_band(problem, assignment, tolerance), _plan_cost(problem, assignment))
 
 
 def _repair_starts(problem: SegmentProblem, balanced: np.ndarray, rounds: int) -> list[np.ndarray]:
@@ -342,10 +345,10 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         return _solve(problem, tolerance, metric, time_limit, mip_gap, max_rounds)
     unbanded = dataclasses.replace(problem, workload=None, workload_tolerance=None)
     first = _solve(unbanded, tolerance, metric, time_limit, mip_gap, max_rounds)
-    if _Plan(problem, first.assignment, tolerance).work_violation() <= 0:
+    if not _outside_workload_band(problem, first.assignment, tolerance):
         return first
     first = _even_out_workload(problem, first, tolerance)
-    if _Plan(problem, first.assignment, tolerance).work_violation() <= 0:
+    if not _outside_workload_band(problem, first.assignment, tolerance):
         return first
     try:
         second = _even_out_workload(problem, _solve(problem, tolerance, metric, time_limit, mip_gap, max_rounds), tolerance)

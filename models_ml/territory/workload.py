@@ -40,20 +40,12 @@ def _moves_for(plan: _Plan, t: int):
             yield v, int(plan.a[v]), t
 
 
-def _gain(plan: _Plan, u: int, frm: int, to: int) -> float:
-    w = plan.unit_work[u]
-    before = plan.work_excess(plan.work[frm]) + plan.work_excess(plan.work[to])
-    after = plan.work_excess(plan.work[frm] - w) + plan.work_excess(plan.work[to] + w)
-    return before - after
-
-
 def _allowed(plan: _Plan, u: int, frm: int, to: int) -> bool:
     p = plan.p
     if u == p.roots[frm] or to not in plan.allowed[u]:
         return False
     m = p.metric[u]
-    in_band = plan.lo - plan.eps <= plan.load[frm] - m and plan.load[to] + m <= plan.hi + plan.eps
-    return in_band and plan.within_capacity(to, p.n_accounts[u])
+    return plan.in_band(plan.load[frm] - m) and plan.in_band(plan.load[to] + m) and plan.within_capacity(to, p.n_accounts[u])
 
 
 def _work_gain(plan: _Plan, t: int, s: int, delta: float) -> float:
@@ -81,8 +73,7 @@ def _trade(plan: _Plan) -> bool:
                     if (dw > 0) != outward:
                         continue
                     dm = p.metric[u] - p.metric[v]
-                    if not (plan.lo - plan.eps <= plan.load[t] - dm <= plan.hi + plan.eps
-                            and plan.lo - plan.eps <= plan.load[s] + dm <= plan.hi + plan.eps):
+                    if not (plan.in_band(plan.load[t] - dm) and plan.in_band(plan.load[s] + dm)):
                         continue
                     dn = p.n_accounts[u] - p.n_accounts[v]
                     if not (plan.within_capacity(s, dn) and plan.within_capacity(t, -dn)):
@@ -116,7 +107,7 @@ def rebalance_workload(problem: SegmentProblem, assignment: np.ndarray, toleranc
             if plan.work_excess(plan.work[t]) <= 0:
                 continue
             for u, frm, to in _moves_for(plan, t):
-                gain = _gain(plan, u, frm, to)
+                gain = _work_gain(plan, frm, to, plan.unit_work[u])
                 if gain > plan.work_eps and _allowed(plan, u, frm, to):
                     options.append((-gain, float(problem.cost[u, to] - problem.cost[u, frm]), u, frm, to))
         options.sort()

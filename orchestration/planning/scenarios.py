@@ -17,7 +17,7 @@ import pandas as pd
 from models_ml.territory import PlanSettings, equal_count_split, fairness_metrics, match_reps, plan_territories
 from models_ml.territory.charts import plot_balance, plot_territory_map
 from models_ml.territory.geography import load_adjacency
-from models_ml.territory.inputs import UNASSIGNED
+from models_ml.territory.metrics import in_reps_books
 from orchestration.planning.inputs import load_accounts, load_reps, load_territories
 from orchestration.settings import TerritoryPlanSettings
 
@@ -131,8 +131,8 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: Ter
     _replace_rows(con, "marts.territory_plan_metrics", metrics, scenario_id)
     if publish:
         publish_scenario(con, scenario_id)
-    held = assignments.merge(accounts[["account_key", "in_book"]], on="account_key")
-    held = held[held["in_book"].fillna(True).astype(bool) & (held["current_territory_id"].fillna(UNASSIGNED) != UNASSIGNED)]
+    joined = assignments.merge(accounts[["account_key", "in_book"]], on="account_key")
+    held = joined[in_reps_books(joined)]
     return ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts,
                           len(held), int(held["moved"].sum()))
 
