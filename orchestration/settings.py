@@ -64,6 +64,7 @@ class TerritoryPlanSettings:
     disruption_weight: float = 1.0
     whitespace_move_weight: float = 0.5
     compactness_weight: float = 0.5
+    capacity_overflow_weight: float = 0.5
     locks: tuple[str, ...] = ()
 
 
@@ -200,13 +201,11 @@ def _identity(raw: dict) -> IdentitySettings:
     return IdentitySettings(match_threshold=threshold)
 
 
-def _territory_plan(raw: dict, segment_names: set[str]) -> TerritoryPlanSettings:
+def _territory_plan(raw: dict) -> TerritoryPlanSettings:
+    """Segment names are the customer's (the Segment of its territories), so any name is valid here."""
     _reject_unknown(raw, {f.name for f in fields(TerritoryPlanSettings)}, "territory_plan")
     counts = _require_mapping(raw.get("territories_per_segment"), "territory_plan.territories_per_segment")
     for name, count in counts.items():
-        if name not in segment_names:
-            raise SettingsError(f"territory_plan.territories_per_segment.{name}: unknown segment "
-                                f"(segments: {', '.join(sorted(segment_names))})")
         _number(count, f"territory_plan.territories_per_segment.{name}", low=1, integer=True)
     metric = raw.get("balance_metric", "potential")
     if metric not in BALANCE_METRICS:
@@ -218,13 +217,14 @@ def _territory_plan(raw: dict, segment_names: set[str]) -> TerritoryPlanSettings
     weight = _number(raw.get("disruption_weight", 1.0), "territory_plan.disruption_weight", low=0)
     whitespace = _number(raw.get("whitespace_move_weight", 0.5), "territory_plan.whitespace_move_weight", low=0)
     compactness = _number(raw.get("compactness_weight", 0.5), "territory_plan.compactness_weight", low=0)
+    overflow = _number(raw.get("capacity_overflow_weight", 0.5), "territory_plan.capacity_overflow_weight", low=0)
     locks = raw.get("locks", []) or []
     if not isinstance(locks, list):
         raise SettingsError(f"territory_plan.locks: expected a list of CRM account ids, got {locks!r}")
     return TerritoryPlanSettings(
         territories_per_segment={k: int(v) for k, v in counts.items()},
         balance_metric=metric, tolerance=tolerance, workload_tolerance=workload_band, disruption_weight=weight,
-        whitespace_move_weight=whitespace, compactness_weight=compactness,
+        whitespace_move_weight=whitespace, compactness_weight=compactness, capacity_overflow_weight=overflow,
         locks=tuple(str(x) for x in locks))
 
 
@@ -239,8 +239,7 @@ def parse_settings(raw: Any) -> Settings:
         icp=_icp(_require_mapping(raw.get("icp"), "icp")),
         segments=segments,
         identity=_identity(_require_mapping(raw.get("identity"), "identity")),
-        territory_plan=_territory_plan(_require_mapping(raw.get("territory_plan"), "territory_plan"),
-                                       {s.name for s in segments}),
+        territory_plan=_territory_plan(_require_mapping(raw.get("territory_plan"), "territory_plan")),
     )
 
 

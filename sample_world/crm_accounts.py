@@ -1,8 +1,11 @@
 """The seller's Salesforce accounts: the part of the market sales already works, with CRM noise.
 
 Noise is what real CRMs carry: names typed differently from the vendor's, websites pasted as full
-URLs or left empty, states spelled out or lower case, ZIPs that lost their leading zero or gained a
-+4, duplicate records of one company, and a second export that re-delivers some rows.
+URLs or left empty, states and provinces spelled out or lower case, ZIPs that lost their leading
+zero or gained a +4, Canadian and British postal codes without their space, countries as ISO codes
+or English names in any case (`CA`, `Canada`, `UK`, `deu`), duplicate records of one company, and a
+second export that re-delivers some rows. AnnualRevenue (USD, the figure the vendor sells) is empty
+for a fifth of accounts, but kept filled where the alignment segments by revenue.
 """
 
 from __future__ import annotations
@@ -12,11 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sample_world import abroad
+from sample_world.abroad import HOME
 from sample_world.buying_cycle import CUSTOMER, FORMER_CUSTOMER, PARTNER, History
 from sample_world.ids import salesforce_ids
+from sample_world.territories import revenue_segmented_states
 
 TYPE_NAMES = {0: "Prospect", CUSTOMER: "Customer", FORMER_CUSTOMER: "Former Customer", PARTNER: "Partner"}
 DUPLICATE_SHARE = 0.02
+REVENUE_MISSING = 0.2
+REVENUE_MISSING_WHERE_SEGMENTED = 0.03
+"""AnnualRevenue is often empty, except where the team segments by it: there sales ops keep it filled."""
 
 
 @dataclass(frozen=True)
@@ -57,20 +66,23 @@ def website_variants(rng: np.random.Generator, domain: pd.Series, missing: float
 
 
 def state_variants(rng: np.random.Generator, code: pd.Series, full: pd.Series) -> pd.Series:
-    """Mostly two-letter codes; some spelled out, some lower case."""
+    """Mostly codes (`TX`, `ON`, `BY`); some spelled out, some lower case."""
     draw = rng.random(len(code))
     out = code.where(draw < 0.8, full)
     out = out.where(~((draw >= 0.9) & (draw < 0.95)), code.str.lower())
     return out.where(draw < 0.95, full.str.lower())
 
 
-def postal_variants(rng: np.random.Generator, zips: pd.Series) -> pd.Series:
-    """ZIPs as CRMs hold them: some ZIP+4, some with the leading zero lost to a spreadsheet."""
+def postal_variants(rng: np.random.Generator, zips: pd.Series, country: np.ndarray) -> pd.Series:
+    """Postal codes as CRMs hold them: some US ZIP+4, some US ZIPs with the leading zero lost to a
+    spreadsheet, some Canadian and British codes without their space."""
     draw = rng.random(len(zips))
+    us = country == HOME
     plus4 = zips + "-" + pd.Series(rng.integers(1, 9999, len(zips)), index=zips.index).astype(str).str.zfill(4)
-    out = zips.where(draw >= 0.1, plus4)
-    lost = (draw > 0.5) & zips.str.startswith("0")
-    return out.where(~lost, zips.str.lstrip("0"))
+    out = zips.where(~us | (draw >= 0.1), plus4)
+    lost = us & (draw > 0.5) & zips.str.startswith("0")
+    out = out.where(~lost, zips.str.lstrip("0"))
+    return abroad.crm_postal_variants(rng, country, out)
 
 
 def build_accounts(rng: np.random.Generator, companies: pd.DataFrame, history: History, as_of: pd.Timestamp,
@@ -91,7 +103,10 @@ def build_accounts(rng: np.random.Generator, companies: pd.DataFrame, history: H
     modified = created + (as_of - created) * rng.uniform(0.3, 1.0, n)
     employees = pd.array(rows["employees"].to_numpy(), dtype="Int64")
     employees[rng.random(n) < 0.03] = pd.NA
-    revenue = rows["revenue"].where(rng.random(n) >= 0.2)
+    country = rows["country"].to_numpy()
+    revenue_kept = np.where(np.isin(rows["state"].to_numpy(), list(revenue_segmented_states())) & (country == HOME),
+                            1.0 - REVENUE_MISSING_WHERE_SEGMENTED, 1.0 - REVENUE_MISSING)
+    revenue = rows["revenue"].where(rng.random(n) < revenue_kept)
     name = name_variants(rng, rows["name_core"], rows["legal_suffix"], share=0.4)
     name = name.where(~is_dup, name_variants(rng, rows["name_core"], rows["legal_suffix"], share=1.0))
     records = pd.DataFrame(
@@ -102,8 +117,8 @@ def build_accounts(rng: np.random.Generator, companies: pd.DataFrame, history: H
             "BillingStreet": rows["street"],
             "BillingCity": rows["city"],
             "BillingState": state_variants(rng, rows["state"], rows["state_name"]),
-            "BillingPostalCode": postal_variants(rng, rows["zip"]),
-            "BillingCountry": rng.choice(np.array(["United States", "US", "USA", "United States"], dtype=object), n),
+            "BillingPostalCode": postal_variants(rng, rows["zip"], country),
+            "BillingCountry": abroad.crm_country_spellings(rng, country),
             "Industry": rows["sector_title"].where(rng.random(n) >= 0.12, None),
             "NumberOfEmployees": employees,
             "AnnualRevenue": revenue,

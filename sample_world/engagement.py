@@ -1,8 +1,9 @@
 """Marketing-automation activity and lead scores for CRM contacts, in each tool's own dialect.
 
 Contacts at companies that are researching or evaluating open, click, visit and download more;
-champions and evaluators engage most. Each tool scores on its own scale (Pardot adds a grade), so
-scores have to be normalised before they can be compared.
+champions and evaluators engage most. Each tool scores on its own scale (Pardot adds a grade, Eloqua
+gives a rating such as `B2` instead of a number), so scores have to be normalised before they can be
+compared.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sample_world import lead_rating
 from sample_world.catalog import ACTIVITY_TYPES, MAP_SYSTEM_SHARE, MAP_SYSTEMS
 
 PERSONA_ENGAGEMENT = {"executive buyer": 0.6, "technical evaluator": 1.3, "champion": 1.6, "end user": 0.9, "other": 0.4}
@@ -84,19 +86,24 @@ def format_activities(activities: pd.DataFrame, system: str) -> pd.DataFrame:
 
 
 def lead_scores(rng: np.random.Generator, contacts: pd.DataFrame, rows: np.ndarray, systems: np.ndarray,
-                engagement: np.ndarray, scored_at: pd.Timestamp) -> pd.DataFrame:
-    """Each tool's score on its own scale; Pardot also grades profile fit A+ to F."""
+                engagement: np.ndarray, company_fit: np.ndarray, scored_at: pd.Timestamp) -> pd.DataFrame:
+    """Each tool's score on its own scale: Pardot also grades profile fit A+ to F; Eloqua's score is its
+    rating `A1` .. `D4` (profile letter from role and company fit, engagement digit, see `lead_rating`)."""
     persona = contacts["persona"].to_numpy()[rows]
     name = np.asarray(MAP_SYSTEMS, dtype=object)[systems]
     noise = rng.normal(0, 1, len(rows))
-    score = np.select(
-        [name == "marketo", name == "pardot", name == "eloqua"],
-        [np.rint(8 * engagement + 15 * noise + 20), np.rint(20 * engagement + 30 * noise + 50),
-         np.rint(100 * (1 - np.exp(-engagement / 6)) + 6 * noise)],
+    number = np.select(
+        [name == "marketo", name == "pardot"],
+        [np.rint(8 * engagement + 15 * noise + 20), np.rint(20 * engagement + 30 * noise + 50)],
         np.rint(np.minimum(100, 7 * engagement + 10 * noise + 10)),
     )
-    score = np.maximum(score, 0)
+    number = np.maximum(number, 0)
     grade_value = pd.Series(persona).map(PERSONA_GRADE).to_numpy() + rng.normal(0, 1.5, len(rows))
     grade = np.where(name == "pardot", GRADES[np.clip(np.rint(grade_value), 0, 10).astype(int)], None)
+    eloqua = np.flatnonzero(name == "eloqua")
+    ratings = lead_rating.rating(lead_rating.profile_share(persona[eloqua], company_fit[eloqua], noise[eloqua]),
+                                 lead_rating.engagement_share(engagement[eloqua]))
+    score = number.astype(object)
+    score[eloqua] = lead_rating.as_exported(rng, ratings)
     return pd.DataFrame({"email": contacts["Email"].to_numpy()[rows], "source_system": name, "score": score,
                          "grade": grade, "scored_at": scored_at.strftime("%Y-%m-%dT%H:%M:%SZ")})

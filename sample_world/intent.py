@@ -2,6 +2,8 @@
 
 Both vendors see only companies with a web domain, only some of the research that happens, and
 report topics unrelated to the seller as well; dormant companies produce occasional noise surges.
+Foreign companies research like any other; Bombora names their country in English (`Canada`,
+`United Kingdom`, `Germany`) and their city as the metro area.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def bombora_week(rng: np.random.Generator, companies: pd.DataFrame, state: np.nd
             "Composite Score": score,
             "Metro Area": companies["metro"].to_numpy()[company],
             "Metro Composite Score": np.clip(score + rng.integers(-15, 6, len(score)), 1, 100),
-            "Domain Origin Country": "United States",
+            "Domain Origin Country": companies["country_name"].to_numpy()[company],
         }
     )
     if with_week:

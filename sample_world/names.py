@@ -104,11 +104,12 @@ def domain_slugs(core: pd.Series) -> pd.Series:
     return core.str.lower().str.replace(r"[^a-z0-9]", "", regex=True)
 
 
-def unique_domains(rng: np.random.Generator, core: pd.Series) -> pd.Series:
-    """A registered domain per company; clashes resolved the way real companies do (suffixes, TLDs)."""
+def unique_domains(core: pd.Series, tlds: np.ndarray) -> pd.Series:
+    """A registered domain per company under its top-level domain; clashes resolved the way real
+    companies do (a suffix such as 'hq' or 'group', then a number)."""
     slug = domain_slugs(core)
     short = slug.str.slice(0, 22)
-    tld = pd.Series(pick(rng, TLDS, len(core)), index=core.index)
+    tld = pd.Series(tlds, index=core.index, dtype=object)
     base = short + tld
     clash = base.groupby(base, sort=False).cumcount()
     extra = np.array(["", "hq", "group", "inc", "usa", "co", "online", "corp"], dtype=object)

@@ -2,7 +2,9 @@
 
 Everything downstream (vendor file, CRM, signals, truth) is a view of this one table. A small share
 of companies is missing from the vendor universe on purpose: the CRM knows accounts that no data
-vendor covers.
+vendor covers. Companies sit where people live: real US ZIPs weighted by population, and about 1.5%
+in Canada, the United Kingdom and Germany (`abroad`), with `country` as an ISO alpha-2 code and no
+county outside the US.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sample_world import names
+from sample_world import abroad, names
 from sample_world.catalog import SECTOR_REVENUE_PER_EMPLOYEE, SEGMENTS
 from sample_world.ids import vendor_company_ids
 from sample_world.reference import geography, industries
@@ -72,8 +74,10 @@ def build_companies(rng: np.random.Generator, n_vendor: int, n_crm_only: int, id
     revenue = np.round(employees * sector_rpe * rng.lognormal(0.0, 0.45, n), -3)
     parent, ultimate = _families(rng, employees)
 
+    country = abroad.countries(rng, n)
     core, suffix = names.company_names(rng, sectors)
-    domain = names.unique_domains(rng, core)
+    suffix = abroad.legal_suffixes(rng, country, suffix)
+    domain = names.unique_domains(core, abroad.tlds(rng, country, names.pick(rng, names.TLDS, n)))
     has_website = rng.random(n) >= 0.06
     shares_parent_domain = (parent >= 0) & (rng.random(n) < 0.25)
     domain = domain.where(~shares_parent_domain, domain.to_numpy()[np.maximum(parent, 0)])
@@ -94,6 +98,7 @@ def build_companies(rng: np.random.Generator, n_vendor: int, n_crm_only: int, id
             "zip": zips["zip"].to_numpy(),
             "county_fips": zips["county_fips"].to_numpy(),
             "metro": zips["cbsa_name"].to_numpy(),
+            "country": country,
             "naics_code": naics_rows["naics_code"].to_numpy(),
             "sector": sectors,
             "sector_title": naics_rows["sector_title"].to_numpy(),
@@ -105,6 +110,12 @@ def build_companies(rng: np.random.Generator, n_vendor: int, n_crm_only: int, id
             "ultimate_idx": ultimate,
         }
     )
+    foreign = abroad.place(rng, country, frame["street"].to_numpy())
+    located = ["city", "state", "state_name", "zip", "metro", "street"]
+    frame[located] = frame[located].astype(object)
+    frame.loc[foreign["row"].to_numpy(), located] = foreign[located].to_numpy()
+    frame.loc[foreign["row"].to_numpy(), "county_fips"] = None
+    frame["country_name"] = frame["country"].map(abroad.COUNTRY_NAMES)
     frame["name"] = (frame["name_core"] + " " + frame["legal_suffix"]).str.strip()
     frame["segment"] = segment_of(frame["employees"].to_numpy())
     return frame

@@ -1,4 +1,8 @@
-"""The data vendor's company universe file (firmographics), as a TAM provider delivers it."""
+"""The data vendor's company universe file (firmographics), as a TAM provider delivers it.
+
+The vendor writes clean values: state, province, nation and Land codes, postal codes in each
+country's format, `Country` as an ISO alpha-2 code (`US`, `CA`, `GB`, `DE`) and revenue in USD.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ def firmographics(rng: np.random.Generator, companies: pd.DataFrame, as_of: pd.T
             "City": covered["city"].to_numpy(),
             "State": covered["state"].to_numpy(),
             "Postal_Code": covered["zip"].to_numpy(),
-            "Country": "US",
+            "Country": covered["country"].to_numpy(),
             "NAICS_Code": np.where(rng.random(n) < 0.03, None, covered["naics_code"].to_numpy()),
             "Industry": covered["naics_code"].map(_naics_titles()).to_numpy(),
             "Employee_Count": employees,

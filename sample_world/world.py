@@ -1,8 +1,11 @@
 """`generate`: build one sample world for a size and seed, and write its landing zone and truth.
 
 Order matters only through data: companies -> stack and fit -> two years of buying cycle -> CRM
-records -> territories and owners -> opportunities and contacts -> intent and engagement -> truth.
-Each step draws from its own random stream, so a seed gives byte-identical files.
+records -> territories and owners (a few reps left over capacity) -> opportunities and contacts ->
+intent and engagement -> truth. Each step draws from its own random stream, so a seed gives
+byte-identical files. The truth places every CRM account and vendor company with the generator's
+own rule engine (`territories.assign_territories`) on the values written to the landing zone, the
+home country being the most common one among CRM accounts.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import pandas as pd
 
 from sample_world import buying_cycle, crm_accounts, engagement, intent, opportunities, technographics, vendor
 from sample_world.contacts import build_contacts
-from sample_world.roster import build_roster
-from sample_world.territories import UNASSIGNED, assign_territories, build_alignment
+from sample_world.locations import home_country
+from sample_world.roster import build_roster, over_capacity
+from sample_world.territories import (ACCOUNT_RULE_FIELDS, UNASSIGNED, assign_territories, build_alignment,
+                                      covered_countries)
 from sample_world.truth import write_truth
 from sample_world.universe import build_companies
 from sample_world.writers import write_csv, write_parquet
@@ -54,7 +59,19 @@ def _owners(rng: np.random.Generator, records: pd.DataFrame, territory: np.ndarr
     return owner
 
 
-def _vendor_placement(companies: pd.DataFrame, firmo: pd.DataFrame) -> pd.DataFrame:
+def _named_account_rows(companies: pd.DataFrame, accounts: crm_accounts.CrmAccounts) -> np.ndarray:
+    """The largest Enterprise accounts by revenue, in the countries the team sells in (1 in 400 accounts,
+    5 to 40): the strategic named-account list."""
+    records = accounts.records
+    rows = companies.iloc[accounts.company_idx]
+    enterprise = (~accounts.is_duplicate) & (rows["segment"].to_numpy() == "Enterprise") \
+        & np.isin(rows["country"].to_numpy(), sorted(covered_countries()))
+    n_named = int(np.clip(len(records) // 400, 5, 40))
+    order = np.argsort(-rows["revenue"].to_numpy()[enterprise], kind="stable")
+    return np.flatnonzero(enterprise)[order[:n_named]]
+
+
+def vendor_placement(firmo: pd.DataFrame) -> pd.DataFrame:
     """Vendor companies in Account terms, so the same rules place them (State as BillingState, ...)."""
     return pd.DataFrame({"Id": pd.Series([None] * len(firmo), dtype=object), "BillingState": firmo["State"],
                          "BillingPostalCode": firmo["Postal_Code"], "BillingCountry": firmo["Country"],
@@ -80,19 +97,16 @@ def generate(size: str, seed: int, out: Path) -> dict:
 
     accounts = crm_accounts.build_accounts(rng["accounts"], companies, history, as_of, org_salt)
     records = accounts.records
-    enterprise = (~accounts.is_duplicate) & (companies["segment"].to_numpy()[accounts.company_idx] == "Enterprise")
-    n_named = int(np.clip(len(records) // 400, 5, 40))
-    named_rows = np.flatnonzero(enterprise)[np.argsort(-companies["revenue"].to_numpy()[accounts.company_idx[enterprise]], kind="stable")[:n_named]]
+    named_rows = _named_account_rows(companies, accounts)
     named_ids = list(records["Id"].to_numpy()[named_rows])
+    n_named = len(named_ids)
     alignment = build_alignment(named_ids)
     users, definitions = build_roster(rng["owners"], alignment.definitions, as_of, org_salt, book_scale=SIZES[size] / SIZES["S"])
 
-    crm_rows = companies.iloc[accounts.company_idx]
-    crm_placement = pd.DataFrame({"Id": records["Id"], "BillingState": crm_rows["state"].to_numpy(),
-                                  "BillingPostalCode": crm_rows["zip"].to_numpy(), "NumberOfEmployees": records["NumberOfEmployees"],
-                                  "Industry": records["Industry"], "AnnualRevenue": records["AnnualRevenue"]})
-    crm_territory = assign_territories(crm_placement, alignment.rules)
+    home = home_country(records["BillingCountry"])
+    crm_territory = assign_territories(records[list(ACCOUNT_RULE_FIELDS)], alignment.rules, home)
     records["OwnerId"] = _owners(rng["owners"], records, crm_territory, definitions, users)
+    users = over_capacity(rng["owners"], users, records["OwnerId"])
     records.loc[named_rows, "Named_Account__c"] = "true"
     records.loc[named_rows[: max(1, n_named // 4)], "Exclude_From_Realign__c"] = "true"
 
@@ -100,7 +114,7 @@ def generate(size: str, seed: int, out: Path) -> dict:
     opps["OwnerId"] = opps["AccountId"].map(dict(zip(records["Id"], records["OwnerId"])))
     contacts, contact_company = build_contacts(rng["contacts"], companies, accounts, as_of, org_salt)
     firmo = vendor.firmographics(rng["vendor"], companies, as_of)
-    vendor_territory = assign_territories(_vendor_placement(companies, firmo), alignment.rules)
+    vendor_territory = assign_territories(vendor_placement(firmo), alignment.rules, home)
 
     counts: dict[str, int] = {}
     land = out
@@ -150,11 +164,12 @@ def generate(size: str, seed: int, out: Path) -> dict:
         suffix = ".csv.gz" if system == "eloqua" else ".csv"
         path = land / f"map/activities/{system}_activities_{stamp}{suffix}"
         record(path, write_csv(frame, path))
-    scores = engagement.lead_scores(rng["scores"], contacts, audience, systems, engaged, as_of + pd.Timedelta(hours=23))
+    scores = engagement.lead_scores(rng["scores"], contacts, audience, systems, engaged,
+                                    history.params.fit[contact_company[audience]], as_of + pd.Timedelta(hours=23))
     for system, frame in scores.groupby("source_system", sort=True):
         if system == "hubspot":
             path = land / f"map/scores/{system}_scores_{stamp}.parquet"
-            record(path, write_parquet(frame.reset_index(drop=True), path))
+            record(path, write_parquet(frame.reset_index(drop=True).astype({"score": "float64"}), path))
         else:
             path = land / f"map/scores/{system}_scores_{stamp}.csv"
             record(path, write_csv(frame, path))

@@ -92,7 +92,7 @@ class ScoringInputs:
     def __post_init__(self) -> None:
         for name, schema in _SCHEMAS.items():
             object.__setattr__(self, name, _coerce(getattr(self, name), schema))
-        companies = self.companies.dropna(subset=["account_key"]).drop_duplicates("account_key")
+        companies = self.companies.dropna(subset=["account_key"]).sort_values("account_key", kind="stable").drop_duplicates("account_key")
         missing_sector = companies["naics_sector"].isna() & companies["naics_code"].notna()
         companies.loc[missing_sector, "naics_sector"] = companies.loc[missing_sector, "naics_code"].str[:2]
         object.__setattr__(self, "companies", companies.reset_index(drop=True))

@@ -62,6 +62,7 @@ def load_tables(con: duckdb.DuckDBPyConnection, won_stage_prefixes: tuple[str, .
     if "owner_user_id" not in accounts and "owner_user_id_crm" in accounts:
         accounts["owner_user_id"] = accounts["owner_user_id_crm"]
     accounts["state"] = accounts.get("state_code")
+    accounts["country"] = accounts.get("country_code")
 
     crm_keys = _crm_keys()
     opportunities = _read(con, f"""

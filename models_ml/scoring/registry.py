@@ -6,6 +6,14 @@ calibration, metrics, training window, trained_at). A version name is
 ``<model_name>-<as_of>-<8 hex of the model and metadata>``, so retraining the same data gives the
 same name and nothing is duplicated.
 
+The 8 hex digits hash the content in a form that float noise cannot move (:func:`content_digest`):
+every real number of the model text and the metadata rounded to :data:`SIGNIFICANT_DIGITS`
+significant digits, and without the model's ``tree_sizes`` line (the byte length of each tree's
+text, which changes when a threshold prints with more digits). Features summed in another order
+differ in their last bits; the trees' thresholds, feature ranges and metrics then differ around
+the 16th digit, far below the 6th, while a real change of the data moves leaf values, splits or
+row counts well above it.
+
 The active version is the pinned one (``pinned.json``) when there is a pin, else the newest.
 Rolling back pins the version before the active one; pinning is how an analyst freezes scores
 during a planning cycle while training keeps running.
@@ -15,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -31,6 +41,37 @@ MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
 PIN_FILE = "pinned.json"
 PUBLISHED_FILE = "published.json"
+SIGNIFICANT_DIGITS = 6
+_TREE_SIZES = re.compile(r"^tree_sizes=.*$\n?", re.MULTILINE)
+_REAL_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _rounded(value: float) -> float:
+    """``value`` to :data:`SIGNIFICANT_DIGITS` significant digits; -0.0 becomes 0.0."""
+    if not math.isfinite(value):
+        return value
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0
+
+
+def _canonical_model_text(text: str) -> str:
+    text = _TREE_SIZES.sub("", text)
+    return _REAL_NUMBER.sub(lambda match: repr(_rounded(float(match.group()))), text)
+
+
+def _canonical_metadata(value):
+    if isinstance(value, float):
+        return _rounded(value)
+    if isinstance(value, dict):
+        return {str(key): _canonical_metadata(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical_metadata(item) for item in value]
+    return value
+
+
+def content_digest(model_text: str, metadata: dict) -> str:
+    """SHA-256 of a model's text and metadata with float noise taken out (see the module docstring)."""
+    metadata_text = json.dumps(_canonical_metadata(metadata), sort_keys=True, default=str)
+    return hashlib.sha256((_canonical_model_text(model_text) + metadata_text).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -44,8 +85,7 @@ class ModelRegistry:
     def save(self, model_name: str, booster: lgb.Booster, metadata: dict, as_of: date) -> str:
         """Store a trained booster and its metadata; returns the version name."""
         text = booster.model_to_string()
-        digest = hashlib.sha256((text + json.dumps(metadata, sort_keys=True, default=str)).encode()).hexdigest()
-        version = f"{model_name}-{as_of.isoformat()}-{digest[:8]}"
+        version = f"{model_name}-{as_of.isoformat()}-{content_digest(text, metadata)[:8]}"
         target = self.root / model_name / version
         if target.exists():
             return version

@@ -26,7 +26,7 @@ from models_ml.scoring.readiness import train_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry, load_readiness, save_readiness
 
 FIT = "fit"
-ACCOUNT_COLUMNS = ["account_key", "crm_account_id", "vendor_company_id", "account_name", "domain", "state",
+ACCOUNT_COLUMNS = ["account_key", "crm_account_id", "vendor_company_id", "account_name", "domain", "country", "state",
                    "postal_code", "county_fips", "naics_code", "segment", "territory_id", "owner_user_id",
                    "is_customer", "motion", "fit_score", "intent_score", "engagement_score",
                    "readiness_probability", "priority_rank", "priority_tier", "top_reasons", "as_of_date",

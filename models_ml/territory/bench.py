@@ -1,9 +1,11 @@
 """National benchmark: every US county, 110 territories in 3 segments, accounts placed by population.
 
-Run `python -m models_ml.territory.bench [--accounts N] [--seed S]`. It builds today's alignment
-the way it is drawn by hand (whole states, big states cut by ZIP prefix, small states merged;
-compact but unequal), plans with the default settings and prints solve time, deviation, contiguity and gap per segment next to the
-metrics of today's alignment and of the equal-count baseline.
+Run `python -m models_ml.territory.bench [--accounts N] [--seed S] [--clear-locks]`. It builds
+today's alignment the way it is drawn by hand (whole states, big states cut by ZIP prefix, small
+states merged; compact but unequal), plans with the default settings and prints solve time, how
+each solve ended, deviation, contiguity and gap per segment next to the metrics of today's
+alignment and of the equal-count baseline. `--clear-locks` plans with no account locked, as a
+team without Exclude_From_Realign__c flags would.
 """
 
 from __future__ import annotations
@@ -141,14 +143,20 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--tolerance", type=float, default=0.05)
     parser.add_argument("--seconds-per-segment", type=float, default=60.0)
+    parser.add_argument("--hard-deadline", type=float, default=None,
+                        help="seconds after which a segment's solve is stopped (default: 2 x seconds per segment + 30)")
+    parser.add_argument("--clear-locks", action="store_true", help="plan with every account's lock flag cleared")
     parser.add_argument("--workload-tolerance", type=lambda v: None if v.lower() == "none" else float(v), default=0.10,
                         help="workload band beside the potential tolerance; 'none' to plan without it")
     args = parser.parse_args(argv)
     accounts, territories = synthetic_nation(args.accounts, args.seed)
+    if args.clear_locks:
+        accounts["locked"] = False
     load_adjacency()
     started = time.perf_counter()
     result = plan_territories(accounts, territories, PlanSettings(tolerance=args.tolerance, workload_tolerance=args.workload_tolerance,
-                                                                   time_limit_seconds=args.seconds_per_segment))
+                                                                   time_limit_seconds=args.seconds_per_segment,
+                                                                   hard_deadline_seconds=args.hard_deadline))
     elapsed = time.perf_counter() - started
     adjacency = load_adjacency()
     today = accounts.assign(proposed_territory_id=accounts["current_territory_id"])
@@ -159,10 +167,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         result.metrics.assign(alignment="plan"),
     ], ignore_index=True)
     cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "max_abs_workload_deviation_pct", "cv", "gini", "share_accounts_moved",
-            "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "repair_rounds", "repaired_fragments",
+            "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "solve_status", "repair_rounds", "repaired_fragments",
             "repair_moves", "planning_units"]
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.precision", 3):
-        print(f"{len(accounts)} accounts, {len(territories)} territories, {len(adjacency)} counties")
+        print(f"{len(accounts)} accounts ({int(accounts['locked'].sum())} locked), {len(territories)} territories, {len(adjacency)} counties")
         print(compare[cols].to_string(index=False))
         print(f"plan_territories wall time: {elapsed:.1f} s")
     return compare

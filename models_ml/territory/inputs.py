@@ -53,10 +53,11 @@ UNASSIGNED = "UNASSIGNED"
 class PlanSettings:
     """The `territory_plan` block of terrain.yaml, plus solver knobs with working defaults.
 
-    account_level_segments are planned account by account instead of county by county: their
-    territories are named-account books, not maps, so contiguity does not apply to them. A book
-    holds a few thousand accounts at most; a segment with more than `max_account_level_accounts`
-    is a market, not a book, and is planned on the map like the others.
+    Named-account, vertical and mixed territories are planned account by account from their
+    kind (see `groups`); account_level_segments also plans a segment's geographic territories
+    account by account, when a team prefers books to maps for it. A book holds a few thousand
+    accounts at most; a segment with more than `max_account_level_accounts` is a market, not a
+    book, and is planned on the map whatever this says.
     """
 
     territories_per_segment: dict[str, int] = field(default_factory=dict)
@@ -65,7 +66,7 @@ class PlanSettings:
     workload_tolerance: float | None = 0.10  # a second band, on workload, when balancing potential; None: none
     disruption_weight: float = 1.0
     locks: tuple[str, ...] = ()
-    account_level_segments: tuple[str, ...] = ("Enterprise",)
+    account_level_segments: tuple[str, ...] = ()
     max_account_level_accounts: int = 3000
     compactness_weight: float = 0.5
     strength_weight: float = 0.1
@@ -73,8 +74,10 @@ class PlanSettings:
     whitespace_move_weight: float = 0.5
     customer_move_weight: float = 2.0
     opportunity_move_weight: float = 1.0
+    capacity_overflow_weight: float = 0.5  # an account over a rep's Max_Accounts__c costs this many moved accounts
     candidate_territories: int = 6
     time_limit_seconds: float = 60.0  # per segment, a safety net: plans stop on work done (see solver)
+    hard_deadline_seconds: float | None = None  # per segment solve, enforced (see deadline); None: 2 x time limit + 30 s
     mip_gap: float = 0.01
     max_repair_rounds: int = 12
 
@@ -116,7 +119,8 @@ def normalize_accounts(accounts: pd.DataFrame, settings: PlanSettings) -> pd.Dat
         raise ValueError("accounts has duplicate account_key values")
     for col in ("county_fips", "current_territory_id", "named_territory_id", "naics_sector"):
         df[col] = _text(df[col]) if col in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    df["county_fips"] = df["county_fips"].str.zfill(5)
+    digits = df["county_fips"].str.isdigit().fillna(False).astype(bool)
+    df["county_fips"] = df["county_fips"].where(~digits, df["county_fips"].str.zfill(5))
     df["segment"] = df["segment"].astype(str)
     df["current_territory_id"] = df["current_territory_id"].fillna(UNASSIGNED)
     for col, default in (("potential", 0.0), ("workload", 1.0), ("customer_revenue", 0.0), ("capacity_units", 1.0)):

@@ -17,20 +17,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from .deadline import SolveDeadlineExceeded, solve_segment_within_deadline
+from .errors import InfeasibleTolerance, PlanningError
 from .geography import Adjacency, bridge_islands, load_adjacency, load_counties
+from .groups import label_rows, map_groups, regrouped, subdivision_units
 from .inputs import UNASSIGNED, PlanSettings, normalize_accounts, normalize_territories
 from .metrics import deviation_pct, fairness_metrics, territory_loads
 from .problem import build_problem
-from .solver import SolveOutcome, solve_segment
+from .solver import SolveOutcome
 
 ASSIGNMENT_COLUMNS = ["account_key", "segment", "current_territory_id", "proposed_territory_id", "moved", "reason"]
 SUMMARY_COLUMNS = [
     "segment", "territory_id", "owner_user_id", "accounts", "potential_usd", "workload",
-    "deviation_pct", "moved_in", "moved_out", "is_contiguous",
+    "deviation_pct", "moved_in", "moved_out", "is_contiguous", "book_accounts", "max_accounts", "capacity_overflow",
 ]
 SOLVER_COLUMNS = [
     "lp_bound", "objective", "gap_pct", "solve_seconds", "repair_rounds", "contiguity_cuts",
-    "repaired_fragments", "repair_moves", "planning_units",
+    "repaired_fragments", "repair_moves", "planning_units", "tolerance_used", "solve_status",
 ]
 
 
@@ -42,6 +45,7 @@ class PlanResult:
     summary: pd.DataFrame
     metrics: pd.DataFrame
     territories: pd.DataFrame  # proposed territories (new ones included) with their attributes
+    groups: dict = None  # plan group label -> (segment, territory kind); see `groups`
 
 
 def _geography(accounts: pd.DataFrame, adjacency: Adjacency | None, counties: pd.DataFrame | None) -> tuple[pd.DataFrame, Adjacency]:
@@ -134,17 +138,54 @@ def _plan_segment(segment, acc, terr, settings, counties, adjacency, summary_row
     if seg_terr.empty:
         done = free.assign(proposed_territory_id=free["current_territory_id"], reason=f"kept: no {segment} territories to plan")
         return pd.concat([pinned, done]), seg_terr, None
+    if len(seg_terr) == 1:
+        only = seg_terr["territory_id"].iloc[0]
+        done = free.assign(proposed_territory_id=only)
+        done["moved"] = done["proposed_territory_id"] != done["current_territory_id"]
+        done["reason"] = _reasons(done, segment, settings.balance_metric, new_ids, kept_ids)
+        return pd.concat([pinned, done]), seg_terr, None
     problem = build_problem(segment, free, pinned, seg_terr, settings, counties, adjacency if geographic else None, geographic, new_ids)
-    outcome = solve_segment(problem, settings.tolerance, settings.balance_metric, settings.time_limit_seconds, settings.mip_gap, settings.max_repair_rounds)
+    outcome, tolerance = _solve_within_reach(problem, settings)
     ids = np.array(problem.territory_ids)
     moved_frame = free.copy()
     moved_frame["proposed_territory_id"] = ids[outcome.assignment[problem.account_unit.loc[free["account_key"]].to_numpy()]]
     moved_frame["moved"] = moved_frame["proposed_territory_id"] != moved_frame["current_territory_id"]
     moved_frame["reason"] = _reasons(moved_frame, segment, settings.balance_metric, new_ids, kept_ids)
     contiguous = dict(zip(problem.territory_ids, outcome.contiguous)) if geographic else {}
-    metric_rows[segment] = _solver_metrics(outcome, len(problem.unit_ids))
+    metric_rows[segment] = {**_solver_metrics(outcome, len(problem.unit_ids)), "tolerance_used": tolerance}
     summary_rows[segment] = contiguous
     return pd.concat([pinned, moved_frame]), seg_terr, outcome
+
+
+RELAX_STEPS = 4  # doublings of the tolerance tried when the solver proves nothing either way
+
+
+def _solve_within_reach(problem, settings: PlanSettings) -> tuple[SolveOutcome, float]:
+    """The plan at the configured tolerance, or at the best the group can reach.
+
+    Locks, named accounts and indivisible counties can make the tolerance impossible. Then the
+    group is planned at the smallest deviation the solver can prove achievable (plus a sliver
+    for rounding), and the caller marks the plan as relaxed: a plan at the best achievable
+    balance is more use to a sales team than none. When the solver neither finds a plan nor
+    proves there is none, the tolerance is doubled a few times.
+    """
+    tolerance = settings.tolerance
+    for _ in range(RELAX_STEPS + 1):
+        try:
+            return solve_segment_within_deadline(problem, tolerance, settings.balance_metric, settings.time_limit_seconds,
+                                                 settings.mip_gap, settings.max_repair_rounds, settings.hard_deadline_seconds), tolerance
+        except InfeasibleTolerance as error:
+            if error.best_deviation_pct is None:
+                raise
+            reachable = error.best_deviation_pct / 100.0 * 1.02 + 0.002
+            tolerance = max(reachable, tolerance * 1.25)
+        except SolveDeadlineExceeded:
+            raise
+        except PlanningError:
+            tolerance *= 2
+        if tolerance >= 1.0:
+            break
+    raise PlanningError(f"Segment {problem.segment!r}: no plan found even at ±{min(tolerance, 1.0) * 100:.0f}% of the segment mean")
 
 
 def _solver_metrics(outcome: SolveOutcome, units: int) -> dict:
@@ -152,7 +193,7 @@ def _solver_metrics(outcome: SolveOutcome, units: int) -> dict:
         "lp_bound": outcome.lp_bound, "objective": outcome.objective, "gap_pct": outcome.gap_pct,
         "solve_seconds": outcome.seconds, "repair_rounds": outcome.rounds, "contiguity_cuts": outcome.cuts,
         "repaired_fragments": outcome.fragments, "repair_moves": outcome.moves,
-        "planning_units": units, "all_contiguous_units": all(outcome.contiguous),
+        "planning_units": units, "all_contiguous_units": all(outcome.contiguous), "solve_status": outcome.status,
     }
 
 
@@ -165,8 +206,10 @@ def _summary(assign: pd.DataFrame, acc: pd.DataFrame, terr: pd.DataFrame, metric
         loads = territory_loads(seg, ids, metric)
         dev = dict(zip(ids, deviation_pct(loads.to_numpy())))
         owner = dict(zip(seg_terr["territory_id"], seg_terr["owner_user_id"]))
+        limit = dict(zip(seg_terr["territory_id"], seg_terr["max_accounts"]))
         by = seg.groupby("proposed_territory_id")
         count, potential, work = by.size(), by["potential"].sum(), by["workload"].sum()
+        book = by["capacity_units"].sum()
         moved_in = seg[seg["moved"]].groupby("proposed_territory_id").size()
         moved_out = joined[joined["moved"]].groupby("current_territory_id").size()
         flags = contiguity.get(segment, {})
@@ -177,10 +220,34 @@ def _summary(assign: pd.DataFrame, acc: pd.DataFrame, terr: pd.DataFrame, metric
                 "workload": float(work.get(t, 0.0)), "deviation_pct": float(dev[t]),
                 "moved_in": int(moved_in.get(t, 0)), "moved_out": int(moved_out.get(t, 0)),
                 "is_contiguous": flags.get(t, pd.NA),
+                "book_accounts": int(round(book.get(t, 0.0))), "max_accounts": limit.get(t, np.nan),
+                "capacity_overflow": int(max(0.0, round(book.get(t, 0.0)) - limit[t])) if np.isfinite(limit.get(t, np.nan)) else 0,
             })
     out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     out["is_contiguous"] = out["is_contiguous"].astype("boolean")
     return out
+
+
+def _with_subdivisions(counties: pd.DataFrame, acc: pd.DataFrame) -> pd.DataFrame:
+    """Counties plus one position-less unit per subdivision abroad (`DE-BY`), so a geographic
+    territory outside the US is redrawn by whole subdivisions; no adjacency ships for them, so
+    their contiguity is not judged."""
+    foreign = sorted(set(acc["county_fips"].dropna()) - set(counties["fips"]))
+    foreign = [f for f in foreign if not str(f).isdigit()]
+    if not foreign:
+        return counties
+    extra = pd.DataFrame({"fips": foreign, "lat": np.nan, "lon": np.nan})
+    return pd.concat([counties, extra.reindex(columns=counties.columns)], ignore_index=True)
+
+
+def grouped_inputs(accounts: pd.DataFrame, territories: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Accounts and territories as the planner sees them: `segment` holds the plan group,
+    `_segment` the customer's segment, and abroad `county_fips` the subdivision unit. Any other
+    alignment (today's, a baseline) is measured on the same frames to compare like with like."""
+    frame = accounts.copy()
+    frame["_segment"] = frame["segment"].astype(str)
+    frame["county_fips"] = subdivision_units(frame)
+    return regrouped(frame, territories)
 
 
 def plan_territories(
@@ -190,35 +257,53 @@ def plan_territories(
     adjacency: Adjacency | None = None,
     counties: pd.DataFrame | None = None,
 ) -> PlanResult:
-    """Plan every segment's territories; see the module docstring for the method.
+    """Plan every group of territories; see the module docstring and `groups` for the method.
 
     `adjacency` (FIPS -> neighbour FIPS) and `counties` (fips, lat, lon) default to the real US
-    reference data; pass both to plan on another map. Raises InfeasibleTolerance when a segment
-    cannot meet its balance tolerance, naming the segment and the best achievable deviation.
+    reference data; pass both to plan on another map. Territories may carry `territory_kind`,
+    `country` and `industries` (see `groups`), accounts `country` and `state`; without them
+    every territory is geographic in the US. A group whose balance tolerance cannot be met is
+    planned at the best achievable deviation and marked `tolerance_relaxed`; PlanningError is
+    raised only when no plan exists at all.
     """
     settings = settings or PlanSettings()
-    counties, graph = _geography(accounts, adjacency, counties)
-    acc = normalize_accounts(accounts, settings)
-    terr = normalize_territories(territories, counties)
-    segments = sorted(set(acc["segment"]) | set(terr["segment"]))
-    sizes = acc["segment"].value_counts()
-    settings = replace(settings, account_level_segments=tuple(
-        s for s in settings.account_level_segments if sizes.get(s, 0) <= settings.max_account_level_accounts))
+    grouped, terr_grouped, origin = grouped_inputs(accounts, territories)
+    counties, graph = _geography(grouped, adjacency, counties)
+    acc = normalize_accounts(grouped, settings)
+    counties = _with_subdivisions(counties, acc)
+    terr = normalize_territories(terr_grouped, counties)
+    groups = sorted(set(acc["segment"]) | set(terr["segment"]))
+    segment_of = acc.groupby("segment")["_segment"].first()
+    counts = acc["segment"].value_counts()
+    on_map = map_groups(origin)
+    account_level = tuple(
+        g for g in groups
+        if g not in on_map
+        or (segment_of.get(g) in settings.account_level_segments and counts.get(g, 0) <= settings.max_account_level_accounts)
+    )
+    settings = replace(settings, account_level_segments=account_level)
     parts, plan_terr, summary_flags, solver_rows = [], [], {}, {}
-    for segment in segments:
-        seg_acc = acc[acc["segment"] == segment]
-        assigned, seg_terr, _ = _plan_segment(segment, seg_acc, terr, settings, counties, graph, summary_flags, solver_rows)
+    for group in groups:
+        assigned, seg_terr, _ = _plan_segment(group, acc[acc["segment"] == group], terr, settings, counties, graph, summary_flags, solver_rows)
         parts.append(assigned)
         plan_terr.append(seg_terr)
     assign = pd.concat(parts, ignore_index=True) if parts else acc.iloc[0:0].assign(proposed_territory_id=None, reason=None)
     assign["moved"] = assign["proposed_territory_id"].astype(str) != assign["current_territory_id"].astype(str)
-    assign = assign.set_index("account_key").loc[acc["account_key"]].reset_index()[ASSIGNMENT_COLUMNS]
+    assign = assign.set_index("account_key").loc[acc["account_key"]].reset_index()
     proposed = pd.concat(plan_terr, ignore_index=True) if plan_terr else terr.iloc[0:0]
     summary = _summary(assign, acc, proposed, settings.balance_metric, summary_flags)
     metrics = fairness_metrics(assign, acc, proposed, metric=settings.balance_metric,
                                account_level_segments=settings.account_level_segments, tolerance=settings.tolerance)
     strict = summary.groupby("segment")["is_contiguous"].agg(lambda s: pd.NA if s.isna().all() else bool(s.fillna(True).all()))
     metrics["all_contiguous"] = metrics["segment"].map(strict).astype("boolean")
+    overflow = summary.groupby("segment")["capacity_overflow"].sum()
+    metrics["capacity_overflow_accounts"] = metrics["segment"].map(overflow).fillna(0).astype(int)
     solver = pd.DataFrame.from_dict(solver_rows, orient="index").drop(columns="all_contiguous_units", errors="ignore")
     metrics = metrics.merge(solver.reindex(columns=SOLVER_COLUMNS), left_on="segment", right_index=True, how="left")
-    return PlanResult(assignments=assign, summary=summary, metrics=metrics, territories=proposed.reset_index(drop=True))
+    metrics["tolerance_used"] = metrics["tolerance_used"].fillna(settings.tolerance)
+    metrics["tolerance_relaxed"] = metrics["tolerance_used"] > settings.tolerance + 1e-12
+    assign["segment"] = assign["_segment"]
+    proposed = proposed.rename(columns={"segment": "plan_group"}).assign(
+        segment=lambda d: d["plan_group"].map(lambda g: origin.get(g, (g, ""))[0]))
+    return PlanResult(assignments=assign[ASSIGNMENT_COLUMNS], summary=label_rows(summary, origin),
+                      metrics=label_rows(metrics, origin), territories=proposed.reset_index(drop=True), groups=origin)

@@ -61,6 +61,7 @@ class SegmentProblem:
     fixed_workload: np.ndarray | None = None
     mean_workload: float = 0.0
     workload_tolerance: float | None = None
+    overflow_weight: float = 0.5  # price of one account over a rep's capacity, in moved book accounts
 
     def widen(self) -> bool:
         """Offer each unit more territories (twice the reach); False when nothing was added."""
@@ -300,6 +301,7 @@ def build_problem(
         workload=units["_work"].to_numpy(dtype=float) if banded_workload else None,
         fixed_workload=fixed_workload if banded_workload else None, mean_workload=float(mean_workload),
         workload_tolerance=settings.workload_tolerance if banded_workload else None,
+        overflow_weight=settings.disruption_weight * settings.capacity_overflow_weight,
     )
 
 

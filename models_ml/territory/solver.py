@@ -51,6 +51,24 @@ MIP_MAX_NODES = 200  # branch-and-bound nodes per solve of the assignment MIP (m
 ORDERED_MAX_NODES = 20  # nodes for the contiguous-by-construction MIP: its first plans are its best
 REPAIR_MIN_SECONDS = 10.0  # safety net for the repair, even when the MIP used the whole budget
 POLISH_MIN_SECONDS = 10.0  # safety net for each polish pass
+# HiGHS settings every model shares. HiGHS checks its time limit between steps, but not inside
+# the presolve it runs on each sub-MIP its heuristics start: there `strengthenInequalities`
+# once spun 14 minutes on knapsack rows (hard capacity rows; national bench, Mid-Market, locks
+# cleared: RENS's sub-MIP, then the reduced-cost heuristic's sub-MIP inside it). RENS keeps most
+# of the model in its sub-MIP, so that presolve is the largest; without RENS the same segment
+# solved in 21 s, and the bench's plans stay within a point or two of accounts moved (see
+# BENCHMARKS.md). RINS and the reduced-cost heuristic find most of the good plans and stay on:
+# without them the same MIP ended on its node budget 2.8 times costlier. No option bounds the
+# sub-MIPs' presolve itself: `mip_root_presolve_only` turns it off but made the bench's first
+# MIPs 1.7 to 4.7 times slower, and without restarts the hang came back by another path. The hard
+# deadline in `deadline` bounds the rest.
+HIGHS_OPTIONS = {
+    "output_flag": False,
+    "log_to_console": False,
+    "threads": 1,  # also what lets the solve run in a forked worker (see deadline)
+    "random_seed": 7,
+    "mip_heuristic_run_rens": False,
+}
 
 
 @dataclass
@@ -67,6 +85,11 @@ class SolveOutcome:
     fragments: int  # cut-off pieces the repair handed to a neighbour
     moves: int  # boundary units the repair moved to restore balance
     seconds: float
+    # How the solve ended: 'optimal' when every step stopped on work done (the MIP's gap or
+    # node budget, repair rounds, polish passes), 'limit_reached' when the segment ran past
+    # its time limit so the clock cut a step short, 'fallback' when the hard deadline stopped
+    # the solve and today's alignment, repaired, stands in (see `deadline`).
+    status: str = "optimal"
 
 
 class _Model:
@@ -92,13 +115,11 @@ class _Model:
             if r is not None:
                 lower[self.col[(r, t)]] = 1.0
         h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("log_to_console", False)
+        for name, value in HIGHS_OPTIONS.items():
+            h.setOptionValue(name, value)
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_max_nodes", int(max_nodes))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 7)
         objective = np.zeros(n) if self.deviation_mode else np.array(cost, dtype=float)
         h.addCols(n, objective, lower, np.ones(n), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([], dtype=float))
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
@@ -168,11 +189,21 @@ class _Model:
         self.add_rows(rows)
 
     def _capacity_rows(self) -> None:
+        """Rep capacity as a price, not a wall: accounts over a rep's Max_Accounts__c cost
+        `overflow_weight` each (nothing when only balance is asked), so a CRM whose reps are
+        over capacity today still gets a plan, and the overflow is reported per rep."""
         p = self.problem
         rows = []
+        self.overflow_cols: dict[int, int] = {}
+        price = 0.0 if self.deviation_mode else float(p.overflow_weight)
         for t, cols in enumerate(self._by_territory()):
             if np.isfinite(p.capacity[t]):
-                rows.append((-highspy.kHighsInf, p.capacity[t] - p.fixed_accounts[t], cols.tolist(), p.n_accounts[self.cols_u[cols]].tolist()))
+                col = self.h.getNumCol()
+                self.h.addCols(1, np.array([price]), np.array([0.0]), np.array([highspy.kHighsInf]), 0,
+                               np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([], dtype=float))
+                self.overflow_cols[t] = col
+                rows.append((-highspy.kHighsInf, p.capacity[t] - p.fixed_accounts[t], cols.tolist() + [col],
+                             p.n_accounts[self.cols_u[cols]].tolist() + [-1.0]))
         self.add_rows(rows)
 
     def warm_start(self, assignment: np.ndarray) -> None:
@@ -181,6 +212,10 @@ class _Model:
             c = self.col.get((u, int(t)))
             if c is not None:
                 values[c] = 1.0
+        p = self.problem
+        held = np.bincount(np.asarray(assignment, dtype=np.int64).clip(min=0), weights=p.n_accounts, minlength=len(p.territory_ids))
+        for t, col in self.overflow_cols.items():
+            values[col] = max(0.0, held[t] + p.fixed_accounts[t] - p.capacity[t])
         sol = highspy.HighsSolution()
         sol.col_value = values.tolist()
         self.h.setSolution(sol)
@@ -266,7 +301,11 @@ def _best_deviation(problem: SegmentProblem, cuts: list, time_limit: float) -> f
 
 
 def _plan_cost(problem: SegmentProblem, assignment: np.ndarray) -> float:
-    return float(problem.cost[np.arange(len(assignment)), assignment].sum())
+    """The MIP's objective for a plan: unit prices plus the price of accounts over capacity."""
+    held = np.bincount(np.asarray(assignment, dtype=np.int64), weights=problem.n_accounts,
+                       minlength=len(problem.territory_ids)) + problem.fixed_accounts
+    overflow = np.clip(held - problem.capacity, 0, None)
+    return float(problem.cost[np.arange(len(assignment)), assignment].sum() + problem.overflow_weight * overflow[np.isfinite(overflow)].sum())
 
 
 def _outside_workload_band(problem: SegmentProblem, assignment: np.ndarray, tolerance: float) -> bool:
@@ -330,6 +369,24 @@ def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, 
     return assignment
 
 
+def _absorb_overflow(problem: SegmentProblem, assignment: np.ndarray) -> SegmentProblem:
+    """The problem with each territory's capacity raised to what `assignment` holds.
+
+    The MIP prices overflow; the polish and workload steps that follow treat capacity as a
+    wall. Setting the wall where the plan already is lets them work without adding overflow
+    the MIP did not pay for.
+    """
+    held = np.bincount(np.asarray(assignment, dtype=np.int64).clip(min=0), weights=problem.n_accounts,
+                       minlength=len(problem.territory_ids)) + problem.fixed_accounts
+    return dataclasses.replace(problem, capacity=np.maximum(problem.capacity, held))
+
+
+def _without_capacity(problem: SegmentProblem) -> SegmentProblem:
+    """The problem as the contiguity repair sees it: contiguity is hard and capacity a price,
+    so a fragment may go to a rep over capacity rather than leave a territory in pieces."""
+    return dataclasses.replace(problem, capacity=np.full(len(problem.territory_ids), np.inf))
+
+
 def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float, mip_gap: float, max_rounds: int) -> SolveOutcome:
     """The segment's plan; a workload band, when set, is a constraint added only where it binds.
 
@@ -355,6 +412,7 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
     except PlanningError:
         return first
     second.seconds += first.seconds
+    second.status = "limit_reached" if "limit_reached" in (first.status, second.status) else second.status
     if _preference(problem, second.assignment, all(second.contiguous), tolerance) < _preference(problem, first.assignment, all(first.contiguous), tolerance):
         return second
     return first
@@ -408,7 +466,7 @@ def _solve(problem: SegmentProblem, tolerance: float, metric: str, time_limit: f
             assignment, contiguous = balanced, [True] * len(pieces)
             break
         repair_budget = max(REPAIR_MIN_SECONDS, time_limit - (time.perf_counter() - started))
-        repaired = _best_repair(problem, _repair_starts(problem, balanced, rounds), tolerance, repair_budget)
+        repaired = _best_repair(_without_capacity(problem), _repair_starts(problem, balanced, rounds), tolerance, repair_budget)
         fragments += repaired.fragments
         moves += repaired.moves
         if repaired.feasible:
@@ -425,17 +483,21 @@ def _solve(problem: SegmentProblem, tolerance: float, metric: str, time_limit: f
         return max(POLISH_MIN_SECONDS, time_limit - (time.perf_counter() - started))
 
     if problem.geographic and all(contiguous):
-        assignment, _ = polish_plan(problem, assignment, tolerance, remaining())
+        assignment, _ = polish_plan(_absorb_overflow(problem, assignment), assignment, tolerance, remaining())
     if problem.geographic and time.perf_counter() - started < time_limit:
         ordered = _ordered_plan(problem, tolerance, remaining(), mip_gap)
         if ordered is not None:
-            ordered, _ = polish_plan(problem, ordered, tolerance, remaining())
+            ordered, _ = polish_plan(_absorb_overflow(problem, ordered), ordered, tolerance, remaining())
             if _preference(problem, ordered, True, tolerance) < _preference(problem, assignment, all(contiguous), tolerance):
                 assignment, contiguous = ordered, [True] * len(contiguous)
                 fragments = moves = 0
     objective = _plan_cost(problem, assignment)
     gap = 100.0 * max(objective - bound, 0.0) / abs(objective) if abs(objective) > 1e-9 else 0.0
+    seconds = time.perf_counter() - started
+    # Every step's budget is what is left of `time_limit` (or a floor once it is spent), so a
+    # step the clock cut short always leaves the segment at or past its time limit.
     return SolveOutcome(
         assignment=assignment, objective=objective, lp_bound=bound, gap_pct=gap, contiguous=contiguous,
-        rounds=rounds, cuts=len(all_cuts), fragments=fragments, moves=moves, seconds=time.perf_counter() - started,
+        rounds=rounds, cuts=len(all_cuts), fragments=fragments, moves=moves, seconds=seconds,
+        status="limit_reached" if seconds >= time_limit else "optimal",
     )

@@ -22,6 +22,7 @@ def build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition
             "parquet_dir": dg.MetadataValue.path(str(result.parquet_dir)),
             "crm_file": dg.MetadataValue.path(str(result.crm_file)) if result.crm_file else "not produced",
             "tables": dg.MetadataValue.json(result.tables),
+            "territory_plan": f"previous plan kept: {result.plan_held}" if result.plan_held else "this run's plan",
         })
 
     return published_marts

@@ -2,13 +2,14 @@
 
 
 import base64
+import traceback
 
 import dagster as dg
-import pandas as pd
 
-from models_ml.territory import PlanningError
-from orchestration.planning.scenarios import DEFAULT_SCENARIO, ensure_published_plan, run_scenario
+from orchestration.planning.review import BLOCKING, WARNING, Verdict, failed_plan_verdicts, publishable
+from orchestration.planning.scenarios import DEFAULT_SCENARIO, ensure_published_plan, record_plan_status, run_scenario
 from orchestration.resources import TerrainPaths, connect_warehouse
+from orchestration.run_report import segment_disagreements
 from orchestration.settings import load_settings
 
 PLAN_KEYS = {
@@ -21,34 +22,29 @@ PLAN_KEYS = {
 
 SUMMARY = PLAN_KEYS["territory_plan_summary"]
 PLAN_CHECKS = {
-    "within_balance_tolerance": dg.AssetCheckSeverity.ERROR,
-    "geographic_territories_contiguous": dg.AssetCheckSeverity.WARN,
-    "workload_within_band": dg.AssetCheckSeverity.WARN,
+    **{name: dg.AssetCheckSeverity.ERROR for name in BLOCKING},
+    **{name: dg.AssetCheckSeverity.WARN for name in WARNING},
+}
+CHECK_DESCRIPTIONS = {
+    "plan_produced": "The planner produced a plan for every group of territories.",
+    "within_balance_tolerance": "Every group's territories within the balance tolerance (or the best achievable, when relaxed).",
+    "geographic_territories_contiguous": "Every geographic territory is one connected piece of the map.",
+    "pinned_accounts_kept": "No locked, named or uncovered foreign account changes territory.",
+    "workload_within_band": "Every territory's workload within its band of the group mean.",
+    "tolerance_as_configured": "Every group met the configured tolerance without relaxing it.",
+    "reps_within_capacity": "No rep holds more accounts than Max_Accounts__c.",
+    "solver_finished": "Every group's solve ended on its own stopping rules, not on a time limit or the hard deadline.",
 }
 
 
-def plan_check_results(proposed: pd.DataFrame, tolerance: float, workload_tolerance: float | None) -> list[dg.AssetCheckResult]:
-    """The proposed plan against the rules a reviewer reads first, one row of metrics per segment.
+def plan_check_results(verdicts: list[Verdict]) -> list[dg.AssetCheckResult]:
+    """The plan's verdicts as Dagster checks: blocking rules at ERROR, the rest at WARN.
 
-    The planner never returns a plan outside the balance tolerance; the check says so in the UI.
-    A territory left scattered (the solver's safety net) or a workload outside its band (no plan
-    met both bands) still gives a plan, so those checks warn rather than fail.
+    They do not stop the run's other assets: publication reads the plan's status and holds the
+    previous plan back itself, so this week's scores are published whatever the plan did.
     """
-    deviation = float(proposed["max_abs_deviation_pct"].max()) if len(proposed) else 0.0
-    workload = float(proposed["max_abs_workload_deviation_pct"].max()) if len(proposed) else 0.0
-    scattered = sorted(proposed.loc[proposed["all_contiguous"].eq(False).fillna(False), "segment"])
-    checks = [
-        ("within_balance_tolerance", deviation <= 100 * tolerance + 1e-6,
-         f"largest deviation {deviation:.2f}% against ±{100 * tolerance:.1f}%", {"max_abs_deviation_pct": deviation}),
-        ("geographic_territories_contiguous", not scattered,
-         "every map territory is one connected piece" if not scattered else f"scattered territories in {', '.join(scattered)}",
-         {"segments_not_contiguous": len(scattered)}),
-        ("workload_within_band", workload_tolerance is None or workload <= 100 * workload_tolerance + 1e-6,
-         "no workload band set" if workload_tolerance is None else f"largest workload deviation {workload:.2f}% against ±{100 * workload_tolerance:.1f}%",
-         {"max_abs_workload_deviation_pct": workload}),
-    ]
-    return [dg.AssetCheckResult(asset_key=SUMMARY, check_name=name, passed=bool(passed), severity=PLAN_CHECKS[name],
-                                description=text, metadata=metadata) for name, passed, text, metadata in checks]
+    return [dg.AssetCheckResult(asset_key=SUMMARY, check_name=v.name, passed=bool(v.passed), severity=PLAN_CHECKS[v.name],
+                                description=v.text, metadata=v.figures) for v in verdicts]
 
 
 def _image(path) -> dg.MetadataValue:
@@ -59,37 +55,58 @@ def _image(path) -> dg.MetadataValue:
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, group_name="territories",
                         deps=[["marts", "account_priority"], ["marts", "territory_current"],
-                              ["intermediate", "int_company_potential"], ["intermediate", "int_territory_hierarchy"],
-                              ["intermediate", "int_opportunities_rolled_up"], ["reference", "zip_codes"]])
+                              ["intermediate", "int_company_potential"], ["intermediate", "int_territory_kinds"],
+                              ["intermediate", "int_territory_rules"], ["intermediate", "int_companies_unified"],
+                              ["intermediate", "int_opportunities_rolled_up"], ["staging", "stg_crm__users"],
+                              ["staging", "stg_territories__rules"], ["reference", "zip_codes"]])
            for key in PLAN_KEYS.values()],
-    check_specs=[dg.AssetCheckSpec(name, asset=SUMMARY) for name in PLAN_CHECKS],
+    check_specs=[dg.AssetCheckSpec(name, asset=SUMMARY, description=CHECK_DESCRIPTIONS[name]) for name in PLAN_CHECKS],
     name="territory_design",
     description="Balanced, contiguous, low-disruption territories for the default scenario of terrain.yaml.",
 )
 def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths):
     settings = load_settings().territory_plan
     con = connect_warehouse(paths.warehouse_path)
+    result = None
     try:
         try:
             result = run_scenario(con, DEFAULT_SCENARIO, settings, paths.outputs_dir / "territory_plans")
-        except PlanningError as error:
-            raise dg.Failure(description=f"Territory plan '{DEFAULT_SCENARIO}' failed: {error}") from error
-        ensure_published_plan(con)
+            verdicts = list(result.verdicts)
+        except Exception as error:  # a failed plan must not stop this week's scores from publishing
+            context.log.error(f"Territory plan '{DEFAULT_SCENARIO}' failed:\n{traceback.format_exc()}")
+            verdicts = failed_plan_verdicts(f"{type(error).__name__}: {error}")
+            record_plan_status(con, DEFAULT_SCENARIO, verdicts)
+        ok = publishable(verdicts)
+        ensure_published_plan(con, default_publishable=ok)
     finally:
         con.close()
-    proposed = result.metrics[result.metrics["alignment"] == "proposed"]
+    disagreements = segment_disagreements(paths.warehouse_path)
+    if not ok:
+        failed = "; ".join(f"{v.name}: {v.text}" for v in verdicts if v.blocking and not v.passed)
+        context.log.error(f"Territory plan '{DEFAULT_SCENARIO}' not published, the previous plan stays: {failed}")
     for key in PLAN_KEYS.values():
-        metadata = {}
-        if key == PLAN_KEYS["territory_plan"]:
-            metadata = {"accounts": result.accounts, "moved": result.moved,
-                        "share_moved": round(result.moved / max(result.accounts, 1), 4),
-                        "book_accounts": result.book_accounts, "book_accounts_moved": result.book_moved,
-                        "share_book_accounts_moved": round(result.book_moved / max(result.book_accounts, 1), 4)}
-        elif key == PLAN_KEYS["territory_plan_metrics"]:
-            metadata = {"metrics": dg.MetadataValue.md(result.metrics.to_markdown(index=False))}
-        elif key == PLAN_KEYS["territory_plan_summary"]:
-            metadata = {"max_abs_deviation_pct": float(proposed["max_abs_deviation_pct"].max()),
-                        "max_abs_workload_deviation_pct": float(proposed["max_abs_workload_deviation_pct"].max()),
-                        **{chart.stem: _image(chart) for chart in result.charts}}
+        metadata = _metadata(key, result, ok)
+        if key == PLAN_KEYS["territory_plan"] and disagreements is not None:
+            metadata["segment_band_disagreements"] = disagreements[0]
+            metadata["companies_segmented_by_territory"] = disagreements[1]
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
-    yield from plan_check_results(proposed, settings.tolerance, settings.workload_tolerance)
+    yield from plan_check_results(verdicts)
+
+
+def _metadata(key: dg.AssetKey, result, ok: bool) -> dict:
+    if result is None:
+        return {"published": False}
+    proposed = result.metrics[result.metrics["alignment"] == "proposed"]
+    if key == PLAN_KEYS["territory_plan"]:
+        return {"accounts": result.accounts, "moved": result.moved,
+                "share_moved": round(result.moved / max(result.accounts, 1), 4),
+                "book_accounts": result.book_accounts, "book_accounts_moved": result.book_moved,
+                "share_book_accounts_moved": round(result.book_moved / max(result.book_accounts, 1), 4)}
+    if key == PLAN_KEYS["territory_plan_metrics"]:
+        return {"metrics": dg.MetadataValue.md(result.metrics.to_markdown(index=False))}
+    if key == PLAN_KEYS["territory_plan_summary"]:
+        return {"published": ok,
+                "max_abs_deviation_pct": float(proposed["max_abs_deviation_pct"].max()),
+                "max_abs_workload_deviation_pct": float(proposed["max_abs_workload_deviation_pct"].max()),
+                **{chart.stem: _image(chart) for chart in result.charts}}
+    return {"published": ok}

@@ -7,6 +7,9 @@ Each source's rules in ``registry`` become one expectation suite, run on every d
   condition to rows where a value was delivered -- a delivered value must parse to its type;
 * ``allowed_values``: ``expect_column_values_to_be_in_set`` on the trimmed, lower-cased text;
 * ``value_range``: ``expect_column_values_to_be_between`` on the parsed value;
+* ``system_scale`` (lead scores and grades): ``expect_column_values_to_not_be_null`` on whether the
+  value is on its system's scale, one expectation per system (a row condition on the system), so
+  the quarantine says which scale the value missed;
 * ``week_start`` (Bombora): ``expect_column_values_to_not_be_null`` on the week the row belongs to.
 
 GX reports the unexpected rows by ``_row_number`` (result format COMPLETE), and exactly those rows
@@ -37,7 +40,7 @@ CHUNK_ROWS = 1_000_000
 ROW_NUMBER = "_row_number"
 WEEK_START = "week_start"
 
-RULE_ORDER = ("type_parse", "required_value", "allowed_values", "value_range", "week_start")
+RULE_ORDER = ("type_parse", "required_value", "allowed_values", "system_scale", "value_range", "week_start")
 
 
 def text_column(raw_name: str) -> str:
@@ -50,6 +53,11 @@ def value_column(raw_name: str) -> str:
 
 def normalised_column(raw_name: str) -> str:
     return f"{raw_name}__norm"
+
+
+def scale_column(raw_name: str) -> str:
+    """1 where the value is missing or on the scale of its row's system, else NULL."""
+    return f"{raw_name}__on_scale"
 
 
 def delivered_column(raw_name: str) -> str:
@@ -113,6 +121,12 @@ def build_suite(source: Source, delivered: set[str], checks_week: bool) -> gx.Ex
             add(gxe.ExpectColumnValuesToBeInSet,
                 RuleCheck("allowed_values", column.name, "one of " + ", ".join(column.allowed)),
                 column=normalised_column(name), value_set=list(column.allowed))
+        if column.scale and source.column(column.scale.by).raw_name in delivered:
+            key = normalised_column(source.column(column.scale.by).raw_name)
+            for system, _ in column.scale.forms:
+                add(gxe.ExpectColumnValuesToNotBeNull,
+                    RuleCheck("system_scale", column.name, column.scale.expected(system)),
+                    column=scale_column(name), row_condition=ConditionColumn(key) == system)
         if column.min_value is not None or column.max_value is not None:
             add(gxe.ExpectColumnValuesToBeBetween,
                 RuleCheck("value_range", column.name, _range_text(column.min_value, column.max_value)),

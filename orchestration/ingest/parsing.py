@@ -12,11 +12,14 @@ Accepted forms, as the landing contract states them:
   (``+02``, ``+0200``, ``+02:00``). Timestamps with an offset are converted to UTC and stored naive.
   A DATE column keeps the calendar date as written (a close date is a business date, not an
   instant), but the whole value must still be a valid ISO 8601 timestamp.
+* lead scores on their system's scale (``registry.ScaleRule``): a number as above; an Eloqua rating
+  as a profile letter A-D and an engagement digit 1-4 (``A1``, ``b3``, `` C2 ``); a Pardot grade
+  A+ to F. Letters in any case, surrounding spaces ignored.
 """
 
 from __future__ import annotations
 
-from orchestration.ingest.registry import ColumnType
+from orchestration.ingest.registry import ColumnType, ScaleRule, ValueForm
 
 ISO_8601 = (
     r"^\s*(\d{4}-\d{2}-\d{2})"
@@ -40,6 +43,31 @@ def _words(words: tuple[str, ...]) -> str:
 def number_sql(text_sql: str) -> str:
     value = f"try_cast(trim({text_sql}) as double)"
     return f"case when isfinite({value}) then {value} end"
+
+
+ELOQUA_RATING = r"^\s*[A-Da-d][1-4]\s*$"
+PARDOT_GRADE = r"^\s*([A-Da-d][+-]?|[Ff])\s*$"
+
+
+def value_form_sql(text_sql: str, form: ValueForm) -> str:
+    """SQL true when the text is of ``form``."""
+    if form is ValueForm.NUMBER:
+        return f"({number_sql(text_sql)}) is not null"
+    if form is ValueForm.ELOQUA_RATING:
+        return f"regexp_matches({text_sql}, '{ELOQUA_RATING}')"
+    if form is ValueForm.PARDOT_GRADE:
+        return f"regexp_matches({text_sql}, '{PARDOT_GRADE}')"
+    raise ValueError(f"no parser for {form}")
+
+
+def on_scale_sql(text_sql: str, by_sql: str, scale: ScaleRule) -> str:
+    """SQL giving 1 when a value is missing or on the scale its row's ``by`` value picks, else NULL."""
+    key = f"lower(trim({by_sql}))"
+    branches = " ".join(
+        f"when {key} = '{name}' then case when {' or '.join(value_form_sql(text_sql, f) for f in forms)} then 1 end"
+        for name, forms in scale.forms
+    )
+    return f"case when {text_sql} is null then 1 {branches} else 1 end"
 
 
 def boolean_sql(text_sql: str) -> str:

@@ -21,12 +21,39 @@ class ColumnType(str, Enum):
     TIMESTAMP = "TIMESTAMP"
 
 
+class ValueForm(str, Enum):
+    """A form a value may take on some system's scale; the value is the form in the contract's words."""
+
+    NUMBER = "a number"
+    ELOQUA_RATING = "a rating A1 to D4"
+    PARDOT_GRADE = "a grade A+ to F"
+
+
+@dataclass(frozen=True)
+class ScaleRule:
+    """The forms a value may take, chosen by another column of the same row.
+
+    Lead scores come on each marketing system's own scale, so ``A1`` is a valid Eloqua score and a
+    malformed Marketo one. A row whose ``by`` value names no listed system is not judged here: the
+    ``by`` column's own allowed values judge it.
+    """
+
+    by: str
+    forms: tuple[tuple[str, tuple[ValueForm, ...]], ...]
+
+    def expected(self, key: str) -> str:
+        """The rule in words for rows whose ``by`` value is ``key``."""
+        forms = dict(self.forms)[key]
+        return f"on the {key} scale: " + " or ".join(form.value for form in forms)
+
+
 @dataclass(frozen=True)
 class Column:
     """One contract column.
 
     ``name`` is the header as the contract spells it; ``allowed`` values are compared trimmed and
-    case-insensitively because exports from different tools differ in case only.
+    case-insensitively because exports from different tools differ in case only. ``scale`` holds a
+    text column whose valid forms depend on another column of the row.
     """
 
     name: str
@@ -35,6 +62,7 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     allowed: tuple[str, ...] = ()
+    scale: ScaleRule | None = None
 
     @property
     def raw_name(self) -> str:
@@ -82,6 +110,14 @@ ACTIVITY_TYPES = (
 MAP_SYSTEMS = ("marketo", "pardot", "eloqua", "hubspot")
 G2_SIGNAL_TYPES = ("profile", "pricing", "comparison", "category", "alternatives", "reviews")
 RULE_OPERATORS = ("equals", "in", "starts_with", "between", "gte", "lt")
+
+_NUMBER, _RATING, _GRADE = ValueForm.NUMBER, ValueForm.ELOQUA_RATING, ValueForm.PARDOT_GRADE
+LEAD_SCORE_SCALE = ScaleRule("source_system", (
+    ("marketo", (_NUMBER,)), ("hubspot", (_NUMBER,)), ("pardot", (_NUMBER,)), ("eloqua", (_RATING, _NUMBER)),
+))
+"""Eloqua's lead-scoring rating is a profile letter and an engagement digit (``A1`` .. ``D4``);
+Eloqua's numeric profile and engagement scores are accepted too."""
+LEAD_GRADE_SCALE = ScaleRule("source_system", (("pardot", (_GRADE,)),))
 
 
 def _req(name: str, type_: ColumnType = T, **rules) -> Column:
@@ -152,8 +188,8 @@ _SOURCES: tuple[Source, ...] = (
         _opt("campaign"), _opt("source_system", allowed=MAP_SYSTEMS),
     ), description="marketing-automation activity log"),
     Source("map/scores", "map_scores", (
-        _req("email"), _req("source_system", allowed=MAP_SYSTEMS), _req("score", N), _opt("grade"),
-        _opt("scored_at", TS),
+        _req("email"), _req("source_system", allowed=MAP_SYSTEMS), _req("score", scale=LEAD_SCORE_SCALE),
+        _opt("grade", scale=LEAD_GRADE_SCALE), _opt("scored_at", TS),
     ), description="marketing-automation lead scores"),
 )
 

@@ -78,11 +78,28 @@ def _create(con: duckdb.DuckDBPyConnection, table: str, columns) -> None:
     con.execute(f"create table if not exists {table} ({body})")
 
 
+def _widen_to_text(con: duckdb.DuckDBPyConnection, table: str, columns) -> None:
+    """Turn to text the columns of an existing table that the contract now keeps as text.
+
+    ``raw.map_scores.score`` was a number before Eloqua ratings (``A1``) were accepted; a warehouse
+    from then keeps its history (a number reads back as its text) and takes the new deliveries.
+    """
+    schema, name = table.split(".")
+    existing = dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall())
+    for column, column_type in columns:
+        if column_type == "VARCHAR" and existing.get(column, "VARCHAR") != "VARCHAR":
+            con.execute(f"alter table {table} alter column {quote(column)} type varchar")
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """Create the schemas and tables ingestion writes, leaving existing ones untouched."""
+    """Create the schemas and tables ingestion writes; existing ones keep their rows."""
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists marts")
     _create(con, raw_table_name(source), raw_columns(source))
+    _widen_to_text(con, raw_table_name(source), raw_columns(source))
     _create(con, QUARANTINE_TABLE, QUARANTINE_COLUMNS)
     _create(con, MANIFEST_TABLE, MANIFEST_COLUMNS)
     _create(con, LOAD_REPORT_TABLE, LOAD_REPORT_COLUMNS)

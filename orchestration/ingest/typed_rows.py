@@ -10,9 +10,23 @@ from datetime import date
 
 import duckdb
 
-from orchestration.ingest.expectations import ROW_NUMBER, WEEK_START, normalised_column, text_column, value_column
+from orchestration.ingest.expectations import (
+    ROW_NUMBER,
+    WEEK_START,
+    normalised_column,
+    scale_column,
+    text_column,
+    value_column,
+)
 from orchestration.ingest.headers import HeaderMatch
-from orchestration.ingest.parsing import blank_to_null, iso_parts_sql, monday_of_sql, needs_iso_parts, typed_sql
+from orchestration.ingest.parsing import (
+    blank_to_null,
+    iso_parts_sql,
+    monday_of_sql,
+    needs_iso_parts,
+    on_scale_sql,
+    typed_sql,
+)
 from orchestration.ingest.reading import TEXT_TABLE, positional_name
 from orchestration.ingest.registry import ColumnType, Source
 from orchestration.ingest.tables import quote
@@ -36,6 +50,7 @@ def build_typed_table(con: duckdb.DuckDBPyConnection, source: Source, match: Hea
         f"{iso_parts_sql(quote(text_column(c.raw_name)))} as {quote(_iso_column(c.raw_name))}"
         for c in present if needs_iso_parts(c.type)
     ]
+    scale_keys = {column.scale.by for column in present if column.scale}
     outputs = [ROW_NUMBER]
     for column in present:
         text = quote(text_column(column.raw_name))
@@ -43,8 +58,12 @@ def build_typed_table(con: duckdb.DuckDBPyConnection, source: Source, match: Hea
         if column.type is not ColumnType.TEXT:
             iso = quote(_iso_column(column.raw_name)) if needs_iso_parts(column.type) else None
             outputs.append(f"{typed_sql(text, column.type, iso)} as {quote(value_column(column.raw_name))}")
-        if column.allowed:
+        if column.allowed or column.name in scale_keys:
             outputs.append(f"lower(trim({text})) as {quote(normalised_column(column.raw_name))}")
+        if column.scale and match.has(source.column(column.scale.by).raw_name):
+            by_text = quote(text_column(source.column(column.scale.by).raw_name))
+            outputs.append(f"({on_scale_sql(text, by_text, column.scale)})::utinyint "
+                           f"as {quote(scale_column(column.raw_name))}")
     if source.week_from_file_name:
         outputs.append(f"{_week_sql(match, file_week)} as {quote(value_column(WEEK_START))}")
     con.execute(f"drop table if exists {TYPED_TABLE}")

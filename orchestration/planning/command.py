@@ -31,9 +31,6 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         base = load_settings()
         counts = _territory_counts(args.territories)
-        unknown = set(counts) - {s.name for s in base.segments}
-        if unknown:
-            raise SettingsError(f"--territories: unknown segment(s) {', '.join(sorted(unknown))}")
         settings = settings_with_overrides(base.territory_plan, tolerance=args.tolerance,
                                            workload_tolerance=args.workload_tolerance,
                                            disruption_weight=args.disruption_weight,
@@ -43,6 +40,13 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         return 2
     con = connect_warehouse(warehouse)
     try:
+        known = {row[0] for row in con.execute(
+            "select distinct segment from intermediate.int_territory_kinds where segment is not null").fetchall()}
+        unknown = set(counts) - known
+        if unknown:
+            print(f"terrain plan: --territories: unknown segment(s) {', '.join(sorted(unknown))} "
+                  f"(your territories' segments: {', '.join(sorted(known))})", file=sys.stderr)
+            return 2
         result = run_scenario(con, args.scenario, settings, data_dir / "outputs" / "territory_plans",
                               publish=args.publish)
     except PlanningError as error:
@@ -58,6 +62,13 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
           f"({result.moved / max(result.accounts, 1):.1%})")
     print(result.metrics[[c for c in columns if c in result.metrics.columns]].to_string(index=False))
     print(f"Charts: {', '.join(str(p) for p in result.charts)}")
+    failed = [v for v in result.verdicts if v.blocking and not v.passed]
+    for verdict in failed:
+        print(f"Check failed: {verdict.name}: {verdict.text}")
+    if args.publish and failed:
+        print(f"terrain plan: scenario {args.scenario!r} fails a blocking check and was not published; "
+              "the published plan is unchanged.", file=sys.stderr)
+        return 1
     if args.publish:
         from orchestration.publishing import publish_marts
         from orchestration.planning.crm_refresh import refresh_crm_updates

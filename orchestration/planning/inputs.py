@@ -4,8 +4,10 @@ Potential is the annual TAM potential per company (`int_company_potential`), not
 expected value: territories should not be redrawn because intent moved for a week. Workload weighs
 each account by size and motion (renewals and upsells take more of a rep's time than a cold
 new-logo account of the same size). Named accounts are those whose winning rule matches on `Id`.
-A rep's `Max_Accounts__c` caps the CRM accounts in their book; whitespace companies are in the
-territory but in nobody's book yet, so they do not count toward it.
+A rep's `Max_Accounts__c` is the capacity of their book (a price on overflow, not a wall);
+whitespace companies are in the territory but in nobody's book yet, so they do not count toward
+it. Territories come with the kind, segment and country their rules show (`int_territory_kinds`)
+and, for vertical ones, the industries they cover, so the planner groups like with like.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ select
     ap.crm_account_id,
     ap.segment,
     ap.county_fips,
+    ap.country,
+    ap.state,
     coalesce(ap.territory_id, 'UNASSIGNED') as current_territory_id,
     coalesce(potential.potential_usd, 0) as potential,
     (case ap.motion when 'renewal' then 1.5 when 'upsell' then 1.2 else 1.0 end)
@@ -45,22 +49,32 @@ left join named on named.territory_id = tc.territory_id and named.priority = tc.
 """
 
 TERRITORIES_SQL = """
+with industries as (
+    select territory_id, string_agg(distinct match_text, ';' order by match_text) as industries
+    from intermediate.int_territory_rules
+    where field = 'industry' and match_text is not null
+    group by territory_id
+)
 select
-    h.territory_id,
-    h.segment,
-    h.owner_user_id,
-    h.area_id,
-    h.region_id,
+    kinds.territory_id,
+    kinds.segment,
+    kinds.territory_kind,
+    kinds.country_code as country,
+    industries.industries,
+    kinds.owner_user_id,
+    kinds.area_id,
+    kinds.region_id,
     zips.county_fips as home_county_fips,
     zips.lat as home_lat,
     zips.lon as home_lon,
     users.max_accounts,
     users.industry_focus,
     date_diff('day', users.hire_date, current_date) / 365.25 as tenure_years
-from intermediate.int_territory_hierarchy as h
-left join staging.stg_crm__users as users on users.user_id = h.owner_user_id
+from intermediate.int_territory_kinds as kinds
+left join industries on industries.territory_id = kinds.territory_id
+left join staging.stg_crm__users as users on users.user_id = kinds.owner_user_id
 left join reference.zip_codes as zips on zips.postal_code = users.home_postal_code
-where h.is_leaf and h.segment is not null
+where kinds.is_leaf and kinds.segment is not null and kinds.territory_kind is not null
 """
 
 REPS_SQL = """

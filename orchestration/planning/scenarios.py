@@ -17,8 +17,11 @@ import pandas as pd
 from models_ml.territory import PlanSettings, equal_count_split, fairness_metrics, match_reps, plan_territories
 from models_ml.territory.charts import plot_balance, plot_territory_map
 from models_ml.territory.geography import load_adjacency
+from models_ml.territory.groups import label_rows, map_groups
 from models_ml.territory.metrics import in_reps_books
+from models_ml.territory.planner import grouped_inputs
 from orchestration.planning.inputs import load_accounts, load_reps, load_territories
+from orchestration.planning.review import Verdict, plan_verdicts, publishable
 from orchestration.settings import TerritoryPlanSettings
 
 DEFAULT_SCENARIO = "proposed"
@@ -34,6 +37,11 @@ class ScenarioResult:
     charts: list[Path]
     book_accounts: int = 0  # CRM accounts with a territory today: the reps' books
     book_moved: int = 0
+    verdicts: tuple[Verdict, ...] = ()
+
+    @property
+    def publishable(self) -> bool:
+        return publishable(list(self.verdicts))
 
 
 def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
@@ -45,6 +53,7 @@ def plan_settings(settings: TerritoryPlanSettings) -> PlanSettings:
         disruption_weight=settings.disruption_weight,
         whitespace_move_weight=settings.whitespace_move_weight,
         compactness_weight=settings.compactness_weight,
+        capacity_overflow_weight=settings.capacity_overflow_weight,
         locks=tuple(settings.locks),
     )
 
@@ -69,11 +78,12 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
     con.unregister("scenario_rows")
 
 
-def _alignment_metrics(assignments, accounts, territories, settings, adjacency, label) -> pd.DataFrame:
+def _alignment_metrics(assignments, accounts, territories, settings, adjacency, label, groups) -> pd.DataFrame:
+    """Metrics of any alignment on the plan's groups, so they sit beside the plan's own rows."""
     frame = fairness_metrics(assignments, accounts, territories, metric=settings.balance_metric,
                              adjacency=adjacency, account_level_segments=settings.account_level_segments,
                              tolerance=settings.tolerance)
-    return frame.assign(alignment=label)
+    return label_rows(frame, groups).assign(alignment=label)
 
 
 def _owners(plan, accounts, reps) -> pd.DataFrame:
@@ -110,11 +120,14 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: Ter
     plan = plan_territories(accounts, territories, settings_for_plan)
     adjacency = load_adjacency()
 
+    grouped, grouped_territories, groups = grouped_inputs(accounts, territories)
+    on_map = map_groups(groups)
+    settings_for_plan = replace(settings_for_plan, account_level_segments=tuple(g for g in groups if g not in on_map))
     current = plan.assignments.assign(proposed_territory_id=plan.assignments["current_territory_id"])
-    naive = equal_count_split(accounts, territories)
+    naive = equal_count_split(grouped, grouped_territories)
     metrics = pd.concat([
-        _alignment_metrics(current, accounts, territories, settings_for_plan, adjacency, "current"),
-        _alignment_metrics(naive, accounts, territories, settings_for_plan, adjacency, "equal_count"),
+        _alignment_metrics(current, grouped, grouped_territories, settings_for_plan, adjacency, "current", groups),
+        _alignment_metrics(naive, grouped, grouped_territories, settings_for_plan, adjacency, "equal_count", groups),
         plan.metrics.assign(alignment="proposed"),
     ], ignore_index=True).assign(scenario_id=scenario_id)
     summary = _owners(plan, accounts, load_reps(con)).assign(scenario_id=scenario_id)
@@ -125,16 +138,20 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: Ter
         columns={"current_territory_id": "territory_id", "potential": "potential_usd"})
     charts = _charts(plan, accounts, before, settings_for_plan, charts_dir / scenario_id)
 
+    verdicts = plan_verdicts(plan.metrics, summary, plan.assignments, accounts, settings_for_plan.tolerance,
+                             settings_for_plan.workload_tolerance)
     con.execute("create schema if not exists marts")
     _replace_rows(con, "marts.territory_plan", assignments, scenario_id)
     _replace_rows(con, "marts.territory_plan_summary", summary, scenario_id)
     _replace_rows(con, "marts.territory_plan_metrics", metrics, scenario_id)
-    if publish:
-        publish_scenario(con, scenario_id)
     joined = assignments.merge(accounts[["account_key", "in_book"]], on="account_key")
     held = joined[in_reps_books(joined)]
-    return ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts,
-                          len(held), int(held["moved"].sum()))
+    result = ScenarioResult(scenario_id, len(assignments), int(assignments["moved"].sum()), metrics, charts,
+                            len(held), int(held["moved"].sum()), tuple(verdicts))
+    record_plan_status(con, scenario_id, verdicts)
+    if publish and result.publishable:
+        publish_scenario(con, scenario_id)
+    return result
 
 
 def publish_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str) -> int:
@@ -149,18 +166,40 @@ def publish_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str) -> int:
     return exists
 
 
-def ensure_published_plan(con: duckdb.DuckDBPyConnection) -> None:
+PLAN_STATUS_TABLE = "territory.plan_status"
+
+
+def record_plan_status(con: duckdb.DuckDBPyConnection, scenario_id: str, verdicts: list[Verdict]) -> bool:
+    """Store whether a scenario may be published and why not; returns whether it may."""
+    ok = publishable(verdicts)
+    failed = "; ".join(f"{v.name}: {v.text}" for v in verdicts if v.blocking and not v.passed)
+    con.execute("create schema if not exists territory")
+    con.execute(f"""create table if not exists {PLAN_STATUS_TABLE} (
+        scenario_id varchar, publishable boolean, failed_checks varchar, checked_at timestamp)""")
+    con.execute(f"delete from {PLAN_STATUS_TABLE} where scenario_id = ?", [scenario_id])
+    con.execute(f"insert into {PLAN_STATUS_TABLE} values (?, ?, ?, current_timestamp)", [scenario_id, ok, failed])
+    return ok
+
+
+def _ensure_plan_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists territory")
+    con.execute("""create table if not exists territory.plan_published (
+        scenario_id varchar, account_key varchar, proposed_territory_id varchar)""")
+
+
+def ensure_published_plan(con: duckdb.DuckDBPyConnection, default_publishable: bool = True) -> None:
     """The main run refreshes the default plan's publication unless another scenario was published.
 
     A scenario published on purpose with ``terrain plan --publish`` stays in force until replaced.
+    A default plan that failed a blocking check is not published: the previous plan stays, and
+    a warehouse that never had one gets an empty publication, so the CRM file proposes nothing.
     """
-    exists = con.execute("select count(*) from information_schema.tables "
-                         "where table_schema = 'territory' and table_name = 'plan_published'").fetchone()[0]
-    if exists:
-        chosen = con.execute("select distinct scenario_id from territory.plan_published").fetchall()
-        if chosen and chosen[0][0] != DEFAULT_SCENARIO:
-            return
-    publish_scenario(con, DEFAULT_SCENARIO)
+    _ensure_plan_table(con)
+    chosen = con.execute("select distinct scenario_id from territory.plan_published").fetchall()
+    if chosen and chosen[0][0] != DEFAULT_SCENARIO:
+        return
+    if default_publishable:
+        publish_scenario(con, DEFAULT_SCENARIO)
 
 
 def settings_with_overrides(base: TerritoryPlanSettings, *, tolerance=None, disruption_weight=None,

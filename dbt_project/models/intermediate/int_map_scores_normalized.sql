@@ -1,14 +1,31 @@
 {#-
-    Every system's newest lead score per e-mail address on one 0-100 scale:
-    - marketo: scores are unbounded, so the percentile rank within Marketo;
-    - pardot: the mean of the score's percentile within Pardot and the grade (A+ = 100 down to
-      F = 0 in equal steps), either alone when the other is missing;
-    - eloqua: a letter+number rating (A1 best, D4 worst) is the mean of letter (A 100, B 67,
-      C 33, D 0) and number (1 100, 2 67, 3 33, 4 0); a numeric score is clamped to 0-100;
-    - hubspot: already 0-100 by design, clamped;
-    - any other system: percentile rank within the system.
-    A system with one scored address ranks it at 50.
+    Every system's newest lead score per e-mail address on one 0-100 scale: its percentile among
+    the scores of the same system, scale and scoring date (the day of scored_at).
+
+    What is ranked, per system:
+    - marketo, hubspot and any other system: the number;
+    - eloqua: the rating's points, profile letter (A 3 .. D 0) plus engagement digit (1 3 .. 4 0),
+      so both count equally (A1 6, A2 and B1 5, .. D4 0); Eloqua numeric scores rank on their own;
+    - pardot: the mean of the score's percentile and the grade's percentile (A+ 12 .. F 0); the
+      score's percentile alone when there is no grade.
+
+    The percentile is the mid-rank: 100 * (scores below + (equal scores - 1) / 2) / (n - 1), 50
+    when a cohort has one score. Ties share the middle of their ranks, so every cohort averages 50
+    whatever its system's scale and however many ties it has; a rating most leads share (D4)
+    does not sink to 0 while the lowest Marketo scores spread over the bottom ranks.
 -#}
+{%- set pardot_grades = ['F', 'D-', 'D', 'D+', 'C-', 'C', 'C+', 'B-', 'B', 'B+', 'A-', 'A', 'A+'] -%}
+{%- set cohort = 'source_system, scale, scored_on' -%}
+{%- set mid_rank_percentile -%}
+    case
+        when __value__ is null then null
+        when count(*) over (partition by {{ cohort }}, __value__ is null) = 1 then 50.0
+        else 100.0 * (
+            rank() over (partition by {{ cohort }}, __value__ is null order by __value__) - 1
+            + (count(*) over (partition by {{ cohort }}, __value__) - 1) / 2.0
+        ) / (count(*) over (partition by {{ cohort }}, __value__ is null) - 1)
+    end
+{%- endset -%}
 with
 
 scores as (
@@ -17,38 +34,50 @@ scores as (
 
 ),
 
-ranked as (
+on_scale as (
 
     select
         scores.*,
+        case when rating is not null then 'rating' when score is not null then 'number' end as scale,
+        cast(scored_at as date) as scored_on,
         case
-            when score is null then null
-            when count(score) over (partition by source_system) = 1 then 50.0
-            else 100.0 * (rank() over (partition by source_system order by score) - 1)
-                / (count(score) over (partition by source_system) - 1)
-        end as score_percentile
+            when rating is not null
+                then (ascii('D') - ascii(left(rating, 1))) + (4 - cast(right(rating, 1) as integer))
+            else score
+        end as scale_points,
+        case when source_system = 'pardot' then
+            case grade
+                {%- for grade in pardot_grades %}
+                when '{{ grade }}' then {{ loop.index0 }}
+                {%- endfor %}
+            end
+        end as grade_points
+
     from scores
 
 ),
 
-{% set pardot_grades = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] %}
-graded as (
+ranked as (
+
+    select
+        on_scale.*,
+        {{ mid_rank_percentile | replace('__value__', 'scale_points') }} as points_percentile,
+        {{ mid_rank_percentile | replace('__value__', 'grade_points') }} as grade_percentile
+
+    from on_scale
+
+),
+
+combined as (
 
     select
         ranked.*,
-        case grade
-            {%- for grade in pardot_grades %}
-            when '{{ grade }}' then {{ (100.0 * (pardot_grades | length - 1 - loop.index0) / (pardot_grades | length - 1)) | round(2) }}
-            {%- endfor %}
-        end as letter_grade_points,
         case
-            when regexp_matches(coalesce(grade, ''), '^[A-D][1-4]$')
-                then (
-                    (100.0 * (3 - (ascii(left(grade, 1)) - ascii('A'))) / 3)
-                    + (100.0 * (4 - cast(right(grade, 1) as integer)) / 3)
-                ) / 2
-        end as rating_points,
-        least(100.0, greatest(0.0, score)) as clamped_score
+            when source_system = 'pardot'
+                then (points_percentile + coalesce(grade_percentile, points_percentile)) / 2
+            else points_percentile
+        end as combined_points
+
     from ranked
 
 ),
@@ -60,23 +89,12 @@ normalized as (
         email_domain,
         source_system,
         score,
+        rating,
         grade,
         scored_at,
-        round(
-            case source_system
-                when 'marketo' then score_percentile
-                when 'pardot' then
-                    case
-                        when score_percentile is not null and letter_grade_points is not null
-                            then (score_percentile + letter_grade_points) / 2
-                        else coalesce(score_percentile, letter_grade_points)
-                    end
-                when 'eloqua' then coalesce(rating_points, clamped_score)
-                when 'hubspot' then clamped_score
-                else score_percentile
-            end,
-        2) as score_normalized
-    from graded
+        round({{ mid_rank_percentile | replace('__value__', 'combined_points') }}, 2) as score_normalized
+
+    from combined
 
 )
 

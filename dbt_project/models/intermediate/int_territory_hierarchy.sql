@@ -1,7 +1,9 @@
 {#-
     The territory hierarchy flattened: every definition with its area and region. Depth decides
     the level (a root is a region, its children areas, anything deeper a territory), so the
-    hierarchy works whatever the Level column holds; Level is kept as delivered.
+    hierarchy works whatever the Level column holds; Level is kept as delivered. A territory's
+    segment is its own Segment, else the nearest ancestor's (a Segment set on an area holds for
+    every territory under it).
 -#}
 with recursive
 
@@ -11,9 +13,9 @@ definitions as (
 
 ),
 
-tree (territory_id, depth, region_id, area_id) as (
+tree (territory_id, depth, region_id, area_id, segment) as (
 
-    select definitions.territory_id, 0, definitions.territory_id, cast(null as varchar)
+    select definitions.territory_id, 0, definitions.territory_id, cast(null as varchar), definitions.segment
     from definitions
     where definitions.parent_territory_id is null
         or definitions.parent_territory_id not in (select territory_id from definitions)
@@ -24,7 +26,8 @@ tree (territory_id, depth, region_id, area_id) as (
         children.territory_id,
         tree.depth + 1,
         tree.region_id,
-        case when tree.depth = 0 then children.territory_id else tree.area_id end
+        case when tree.depth = 0 then children.territory_id else tree.area_id end,
+        coalesce(children.segment, tree.segment)
     from tree
     inner join definitions as children
         on children.parent_territory_id = tree.territory_id
@@ -40,7 +43,8 @@ flattened as (
         definitions.parent_territory_id,
         definitions.territory_level,
         definitions.owner_user_id,
-        definitions.segment,
+        tree.segment,
+        definitions.segment as own_segment,
         tree.depth as hierarchy_depth,
         tree.area_id,
         areas.territory_name as area_name,

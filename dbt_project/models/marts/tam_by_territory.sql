@@ -28,6 +28,7 @@ aggregated as (
 
     select
         territories.territory_id,
+        companies.country_code as country,
         territories.segment,
         coalesce(companies.naics_sector, '99') as naics_sector,
         count(*) as accounts,
@@ -44,12 +45,13 @@ aggregated as (
         on territories.account_key = potential.account_key
     left join opportunities
         on territories.account_key = opportunities.account_key
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 )
 
 select
     cast(territory_id as varchar) as territory_id,
+    cast(country as varchar) as country,
     cast(segment as varchar) as segment,
     cast(naics_sector as varchar) as naics_sector,
     cast(accounts as bigint) as accounts,

@@ -21,6 +21,8 @@ select
     cast(hierarchy.area_id as varchar) as area_id,
     cast(hierarchy.region_id as varchar) as region_id,
     cast(assigned.segment as varchar) as segment,
+    cast(assigned.band_segment as varchar) as band_segment,
+    cast(assigned.segment_source as varchar) as segment_source,
     cast(assigned.matched_priority as double) as matched_priority,
     cast(hierarchy.owner_user_id as varchar) as territory_owner_user_id,
     cast(assigned.is_excluded_from_realign as boolean) as is_excluded_from_realign

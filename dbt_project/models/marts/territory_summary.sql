@@ -1,6 +1,7 @@
 {#-
     One row per current territory (the leaves of the hierarchy), plus UNASSIGNED when some
-    companies match no rule, so that the rows add up to the whole universe.
+    companies match no rule, so that the rows add up to the whole universe. Kind and country come
+    from int_territory_kinds, the segment is the territory's own or its nearest ancestor's.
     expected_value_usd = sum over the territory's companies of readiness_probability x
     potential_usd; balance_index = expected_value_usd / the mean over the segment's territories
     (1.0 is perfectly balanced; UNASSIGNED has none).
@@ -16,6 +17,12 @@ territories as (
 hierarchy as (
 
     select * from {{ ref('int_territory_hierarchy') }}
+
+),
+
+kinds as (
+
+    select territory_id, territory_kind, country_code from {{ ref('int_territory_kinds') }}
 
 ),
 
@@ -84,15 +91,20 @@ by_territory as (
 
 current_territories as (
 
-    select territory_id, territory_name, parent_territory_id, segment, owner_user_id, area_id, region_id
+    select
+        hierarchy.territory_id, hierarchy.territory_name, hierarchy.parent_territory_id,
+        kinds.territory_kind, kinds.country_code as country, hierarchy.segment,
+        hierarchy.owner_user_id, hierarchy.area_id, hierarchy.region_id
     from hierarchy
-    where is_leaf
+    left join kinds
+        on hierarchy.territory_id = kinds.territory_id
+    where hierarchy.is_leaf
 
     union all
 
     select distinct
-        'UNASSIGNED', 'Unassigned', cast(null as varchar), cast(null as varchar),
-        cast(null as varchar), cast(null as varchar), cast(null as varchar)
+        'UNASSIGNED', 'Unassigned', cast(null as varchar), cast(null as varchar), cast(null as varchar),
+        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as varchar)
     from territories
     where territory_id = 'UNASSIGNED'
 
@@ -119,6 +131,8 @@ select
     cast(territory_id as varchar) as territory_id,
     cast(territory_name as varchar) as territory_name,
     cast(parent_territory_id as varchar) as parent_territory_id,
+    cast(territory_kind as varchar) as territory_kind,
+    cast(country as varchar) as country,
     cast(segment as varchar) as segment,
     cast(owner_user_id as varchar) as owner_user_id,
     cast(accounts as bigint) as accounts,

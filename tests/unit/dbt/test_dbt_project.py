@@ -7,14 +7,36 @@ from datetime import date
 import pytest
 
 
+BAND_WARNING = "band_segment_agrees_with_territory_segment"
+
+
+def _test_name(unique_id: str) -> str:
+    """The data test's name without dbt's hash suffix."""
+    return unique_id.split(".")[2]
+
+
 def test_build_succeeds_with_every_test_and_unit_test(dbt_build):
     assert dbt_build.returncode == 0, dbt_build.output[-4000:]
     results = dbt_build.run_results["results"]
     statuses = {result["unique_id"]: result["status"] for result in results}
-    assert statuses and all(status in {"success", "pass"} for status in statuses.values()), statuses
+    assert statuses and all(
+        status in {"success", "pass"} for unique_id, status in statuses.items() if _test_name(unique_id) != BAND_WARNING
+    ), statuses
     kinds = {unique_id.split(".")[0] for unique_id in statuses}
     assert {"model", "seed", "test", "unit_test"} <= kinds
     assert "test.terrain.assert_tam_by_territory_reconciles" in statuses
+
+
+def test_a_band_naming_no_customer_segment_is_no_disagreement(dbt_build):
+    warning = next(result for result in dbt_build.run_results["results"]
+                   if _test_name(result["unique_id"]) == BAND_WARNING)
+    assert (warning["status"], warning["failures"]) == ("pass", 0)
+    gamma = dbt_build.query(
+        "select segment, band_segment, segment_source, band_disagrees_with_territory "
+        "from intermediate.int_companies_unified where account_key = 'ACC-C'")
+    # 200 employees in CA Enterprise (gte 200): the band says Mid-Market, a segment this customer
+    # does not have, so it says nothing against the customer's own rules
+    assert gamma == [("Enterprise", "Mid-Market", "territory", False)]
 
 
 def test_models_land_in_their_own_schemas(dbt_build):
@@ -125,8 +147,10 @@ def test_tam_by_territory_reconciles_with_the_universe(dbt_build):
 
 def test_potential_follows_customer_spend_and_size(dbt_build):
     potential = dict(dbt_build.query("select account_key, potential_usd from intermediate.int_company_potential"))
-    assert potential["ACC-A"] == pytest.approx(100000.0)  # a customer is worth at least its spend
+    # A and C are both Enterprise (C's territory says so): C's size puts its cell estimate below what
+    # it spends, and a customer is worth at least its spend; A, the larger, is worth more than its spend.
     assert potential["ACC-C"] == pytest.approx(50000.0)
+    assert potential["ACC-A"] > 100000.0
     assert len({round(value, 2) for value in potential.values()}) > 2
     assert potential["ACC-V10"] > potential["ACC-V9"]  # 4,000 employees against 50
 

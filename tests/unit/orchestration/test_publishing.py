@@ -54,3 +54,46 @@ def test_republish_replaces_and_leaves_no_temporary_files(tmp_path):
     assert fresh.execute("select count(*) from marts.account_priority").fetchone()[0] == 6
     fresh.close()
     assert not [p.name for p in serving.iterdir() if p.name.startswith(".")]
+
+
+def _plan_status(path, publishable):
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists territory")
+    con.execute("create or replace table territory.plan_status as select 'proposed' as scenario_id, "
+                f"{str(publishable).lower()} as publishable, 'within_balance_tolerance: 40% off' as failed_checks")
+    con.close()
+
+
+def _set_plan(path, territory):
+    con = duckdb.connect(str(path))
+    con.execute(f"create or replace table marts.territory_plan as select 'proposed' as scenario_id, 'K1' as account_key, '{territory}' as proposed_territory_id")
+    con.execute("create or replace table marts.account_priority as select range as account_key from range(7)")
+    con.close()
+
+
+def test_a_plan_that_failed_its_checks_leaves_the_previous_plan_and_publishes_the_rest(tmp_path):
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving"
+    _warehouse(warehouse)
+    _set_plan(warehouse, "T-GOOD")
+    _plan_status(warehouse, True)
+    assert publish_marts(warehouse, serving).plan_held is None
+    _set_plan(warehouse, "T-BAD")
+    _plan_status(warehouse, False)
+    result = publish_marts(warehouse, serving)
+    assert "40% off" in result.plan_held
+    con = duckdb.connect(str(result.serving_db), read_only=True)
+    assert con.execute("select proposed_territory_id from marts.territory_plan").fetchall() == [("T-GOOD",)]
+    assert con.execute("select count(*) from marts.account_priority").fetchone()[0] == 7
+    con.close()
+    parquet = duckdb.sql(f"select proposed_territory_id from '{result.parquet_dir / 'territory_plan' / 'data.parquet'}'").fetchall()
+    assert parquet == [("T-GOOD",)]
+
+
+def test_a_first_plan_that_failed_publishes_empty_plan_tables(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    _warehouse(warehouse)
+    _set_plan(warehouse, "T-BAD")
+    _plan_status(warehouse, False)
+    result = publish_marts(warehouse, tmp_path / "serving")
+    assert result.tables["territory_plan"] == 0
+    assert result.tables["account_priority"] == 7

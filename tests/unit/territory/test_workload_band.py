@@ -94,7 +94,8 @@ def test_named_account_books_trade_accounts_to_even_out_workload():
     """A: four 100 accounts (workload 4), B: two 200 accounts (workload 2). Potential is even;
     within 10% on workload, A must hand two 100s to B for one 200: three moves, 3 and 3."""
     acc = book([100.0] * 4 + [200.0] * 2, [1.0] * 6, ["A"] * 4 + ["B"] * 2)
-    result = plan_territories(acc, territories(["A", "B"], segment="Enterprise"), PlanSettings(workload_tolerance=0.10))
+    result = plan_territories(acc, territories(["A", "B"], segment="Enterprise"),
+                             PlanSettings(workload_tolerance=0.10, account_level_segments=("Enterprise",)))
     summary = result.summary.set_index("territory_id")
     assert summary["workload"].tolist() == [3.0, 3.0]
     assert summary["potential_usd"].tolist() == [400.0, 400.0]
@@ -105,6 +106,7 @@ def test_unreachable_workload_band_keeps_the_potential_plan_and_reports_the_gap(
     """One account each, equal potential, workload 10 against 1: no plan meets a 10% workload
     band, so the potential-balanced plan stands and the metrics show how far workload is off."""
     acc = book([100.0, 100.0], [10.0, 1.0], ["A", "B"])
-    result = plan_territories(acc, territories(["A", "B"], segment="Enterprise"), PlanSettings(workload_tolerance=0.10))
+    result = plan_territories(acc, territories(["A", "B"], segment="Enterprise"),
+                             PlanSettings(workload_tolerance=0.10, account_level_segments=("Enterprise",)))
     assert not result.assignments["moved"].any()
     assert result.metrics.loc[0, "max_abs_workload_deviation_pct"] == pytest.approx(900 / 11)

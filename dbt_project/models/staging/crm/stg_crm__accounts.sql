@@ -12,6 +12,12 @@ current_accounts as (
 
 ),
 
+home_country as (
+
+    select * from {{ ref('stg_crm__home_country') }}
+
+),
+
 renamed as (
 
     select
@@ -22,9 +28,7 @@ renamed as (
         BillingStreet as billing_street,
         BillingCity as billing_city,
         BillingState as billing_state,
-        {{ normalize_state('BillingState') }} as state_code,
         BillingPostalCode as billing_postal_code,
-        {{ normalize_postal_code('BillingPostalCode') }} as postal_code,
         BillingCountry as billing_country,
         {{ normalize_country('BillingCountry') }} as country_code,
         Industry as industry,
@@ -44,6 +48,18 @@ renamed as (
 
     from current_accounts
 
+),
+
+{#- State and postal code read within the account's country; no country means the home country. -#}
+located as (
+
+    select
+        renamed.*,
+        {{ normalize_state('renamed.billing_state', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as state_code,
+        {{ normalize_postal_code('renamed.billing_postal_code', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code
+    from renamed
+    cross join home_country
+
 )
 
-select * from renamed
+select * from located

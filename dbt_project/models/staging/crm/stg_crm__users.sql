@@ -13,6 +13,12 @@ current_users as (
 
 ),
 
+home_country as (
+
+    select * from {{ ref('stg_crm__home_country') }}
+
+),
+
 renamed as (
 
     select
@@ -25,7 +31,8 @@ renamed as (
         Sales_Role__c as sales_role,
         Segment__c as segment,
         Home_Postal_Code__c as home_postal_code_raw,
-        {{ normalize_postal_code('Home_Postal_Code__c') }} as home_postal_code,
+        {#- The roster has no country: a rep's home postal code reads as in the home country. -#}
+        {{ normalize_postal_code('Home_Postal_Code__c', 'home_country.home_country_code') }} as home_postal_code,
         Hire_Date__c as hire_date,
         Annual_Quota__c as annual_quota,
         Max_Accounts__c as max_accounts,
@@ -35,6 +42,7 @@ renamed as (
         _row_number
 
     from current_users
+    cross join home_country
 
 )
 

@@ -12,6 +12,12 @@ current_companies as (
 
 ),
 
+home_country as (
+
+    select * from {{ ref('stg_crm__home_country') }}
+
+),
+
 renamed as (
 
     select
@@ -22,9 +28,7 @@ renamed as (
         Street as street,
         City as city,
         State as state,
-        {{ normalize_state('State') }} as state_code,
         Postal_Code as postal_code_raw,
-        {{ normalize_postal_code('Postal_Code') }} as postal_code,
         Country as country,
         {{ normalize_country('Country') }} as country_code,
         NAICS_Code as naics_code_raw,
@@ -44,6 +48,18 @@ renamed as (
 
     from current_companies
 
+),
+
+{#- State and postal code read within the company's country; no country means the home country. -#}
+located as (
+
+    select
+        renamed.*,
+        {{ normalize_state('renamed.state', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as state_code,
+        {{ normalize_postal_code('renamed.postal_code_raw', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code
+    from renamed
+    cross join home_country
+
 )
 
-select * from renamed
+select * from located
