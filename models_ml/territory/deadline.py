@@ -7,17 +7,14 @@ does not check its clock everywhere. In the presolve of the sub-MIPs its heurist
 option, signal or interrupt callback reaches code that is not looking. Only the operating
 system can stop it, and it can only stop a whole process, so the solve gets its own.
 
-Why 'fork' (where the platform offers it, Linux): the worker starts at once with the
-segment's problem already in its memory, copy on write, so nothing is pickled on the way in
-and no interpreter re-imports numpy, pandas and highspy (several seconds per segment on a
-busy machine); the caller's `__main__` is not run again, so a notebook or a script without
-an `if __name__ == "__main__"` guard plans as it did. What a forked child must not rely on is
-threads of its parent: it uses none. It builds its own HiGHS models after the fork (HiGHS
-objects do not pickle, so under 'spawn' too only the problem's arrays and frames cross), and
-they run on one thread (`threads` = 1 in `solver`), so no HiGHS worker thread has to survive
-the fork; pandas and numpy are only read. Only the outcome travels back, pickled through a
-pipe (numpy arrays and a few numbers). Elsewhere (macOS, Windows) 'spawn' is used: fork is
-unsafe or absent there.
+Why 'forkserver' (where the platform offers it, Linux): a plain fork copies the caller's whole
+process, and the caller is often a Dagster run that has already trained LightGBM and opened
+DuckDB: their OpenMP and worker threads do not survive a fork, and the child crashed (SIGSEGV)
+in such runs. The fork server is a fresh interpreter started once per process, with the solver
+imported in advance (`set_forkserver_preload`), and every worker is forked from it: a clean
+parent, and no re-import of numpy, pandas and highspy per segment as 'spawn' would pay. The
+problem's arrays and frames are pickled on the way in (HiGHS objects are built in the worker
+and never cross), only the outcome on the way back. Elsewhere (macOS, Windows) 'spawn' is used.
 
 At the deadline the worker is killed (SIGKILL: a process spinning in native code runs no
 signal handler) and the segment falls back to today's alignment repaired for balance and
@@ -76,7 +73,14 @@ def hard_deadline(time_limit: float, hard_deadline_seconds: float | None) -> flo
 
 
 def _start_method() -> str:
-    return "fork" if sys.platform.startswith("linux") else "spawn"
+    return "forkserver" if sys.platform.startswith("linux") else "spawn"
+
+
+def _context(method: str):
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload([__name__])
+    return context
 
 
 def solve_segment_within_deadline(problem: SegmentProblem, tolerance: float, metric: str, time_limit: float,
@@ -90,7 +94,7 @@ def solve_segment_within_deadline(problem: SegmentProblem, tolerance: float, met
     deadline = hard_deadline(time_limit, hard_deadline_seconds)
     reserve = min(FALLBACK_SECONDS, 0.5 * deadline)
     started = time.perf_counter()
-    context = multiprocessing.get_context(start_method or _start_method())
+    context = _context(start_method or _start_method())
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_work, args=(sender, problem, (tolerance, metric, time_limit, mip_gap, max_rounds)),
                              name=f"territory-solve-{problem.segment}", daemon=True)

@@ -170,6 +170,7 @@ def _solve_within_reach(problem, settings: PlanSettings) -> tuple[SolveOutcome, 
     proves there is none, the tolerance is doubled a few times.
     """
     tolerance = settings.tolerance
+    last = ""
     for _ in range(RELAX_STEPS + 1):
         try:
             return solve_segment_within_deadline(problem, tolerance, settings.balance_metric, settings.time_limit_seconds,
@@ -181,11 +182,13 @@ def _solve_within_reach(problem, settings: PlanSettings) -> tuple[SolveOutcome, 
             tolerance = max(reachable, tolerance * 1.25)
         except SolveDeadlineExceeded:
             raise
-        except PlanningError:
+        except PlanningError as error:
+            last = str(error)
             tolerance *= 2
         if tolerance >= 1.0:
             break
-    raise PlanningError(f"Segment {problem.segment!r}: no plan found even at ±{min(tolerance, 1.0) * 100:.0f}% of the segment mean")
+    raise PlanningError(f"Segment {problem.segment!r}: no plan found even at ±{min(tolerance, 1.0) * 100:.0f}% of the "
+                        f"segment mean; the solver's last word: {last}")
 
 
 def _solver_metrics(outcome: SolveOutcome, units: int) -> dict:
