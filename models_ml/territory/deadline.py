@@ -15,6 +15,9 @@ imported in advance (`set_forkserver_preload`), and every worker is forked from 
 parent, and no re-import of numpy, pandas and highspy per segment as 'spawn' would pay. The
 problem's arrays and frames are pickled on the way in (HiGHS objects are built in the worker
 and never cross), only the outcome on the way back. Elsewhere (macOS, Windows) 'spawn' is used.
+As with any multiprocessing start method but 'fork', a script that plans territories needs the
+usual `if __name__ == "__main__":` guard (the `terrain` command, Dagster and notebooks have it
+or need none).
 
 At the deadline the worker is killed (SIGKILL: a process spinning in native code runs no
 signal handler) and the segment falls back to today's alignment repaired for balance and

@@ -13,6 +13,7 @@ from orchestration.settings import load_settings
 def refresh_crm_updates() -> None:
     """Run dbt on the models downstream of the published plan (the CRM write-back)."""
     dbt = DbtCliResource(project_dir=dbt_project)
-    invocation = dbt.cli(["build", "--select", "source:territory+", "--vars", json.dumps(load_settings().dbt_vars())],
+    invocation = dbt.cli(["build", "--select", "source:territory+", "--exclude-resource-type", "unit_test",
+                         "--vars", json.dumps(load_settings().dbt_vars())],
                          raise_on_error=True)
     invocation.wait()

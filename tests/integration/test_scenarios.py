@@ -58,17 +58,22 @@ def test_unknown_segment_is_a_clear_error(pipeline_run):
     assert "unknown segment" in result.stderr and "Smb" in result.stderr
 
 
-def test_the_plan_checks_ran_in_dagster_and_passed(pipeline_run):
-    """The three plan checks are recorded against territory_plan_summary in the run's instance."""
+def test_the_plan_checks_ran_in_dagster_and_the_blocking_ones_passed(pipeline_run):
+    """Every plan check is recorded against territory_plan_summary in the run's instance; the
+    blocking ones passed (the plan was published), the warnings carry their figures."""
     import dagster as dg
+
+    from orchestration.planning.review import BLOCKING, WARNING
 
     instance = dg.DagsterInstance.from_config(str(pipeline_run.data / "dagster_home"))
     try:
         summary = dg.AssetKey(["marts", "territory_plan_summary"])
-        for name in ("within_balance_tolerance", "geographic_territories_contiguous", "workload_within_band"):
+        for name in (*BLOCKING, *WARNING):
             history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(summary, name), limit=1)
             assert history, name
             evaluation = history[0].event.dagster_event.event_specific_data
-            assert evaluation.passed, f"{name}: {evaluation.description}"
+            if name in BLOCKING:
+                assert evaluation.passed, f"{name}: {evaluation.description}"
+            assert evaluation.description, name
     finally:
         instance.dispose()

@@ -94,8 +94,22 @@ ACCOUNT_PRIORITY_COLUMNS = {
     "motion": "VARCHAR", "fit_score": "DOUBLE", "intent_score": "DOUBLE",
     "engagement_score": "DOUBLE", "readiness_probability": "DOUBLE", "priority_rank": "BIGINT",
     "priority_tier": "VARCHAR", "top_reasons": "VARCHAR", "as_of_date": "DATE",
-    "model_version": "VARCHAR",
+    "model_version": "VARCHAR", "owner_user_id": "VARCHAR", "expected_value_usd": "DOUBLE",
 }
+
+CONTACT_PRIORITY_COLUMNS = {
+    "contact_id": "VARCHAR", "account_key": "VARCHAR", "crm_account_id": "VARCHAR",
+    "full_name": "VARCHAR", "title": "VARCHAR", "persona": "VARCHAR", "contact_score": "DOUBLE",
+    "rank_in_account": "BIGINT", "is_opted_out": "BOOLEAN", "as_of_date": "DATE",
+}
+
+
+def create_scoring_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables the Python scoring asset writes into marts, empty."""
+    for table, columns in {"account_priority": ACCOUNT_PRIORITY_COLUMNS,
+                           "contact_priority": CONTACT_PRIORITY_COLUMNS}.items():
+        ddl = ", ".join(f"{name} {type_}" for name, type_ in columns.items())
+        con.execute(f"create table marts.{table} ({ddl})")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], *, delivery: int,
@@ -361,8 +375,7 @@ def build_warehouse(path: Path) -> Path:
     """)
 
     con.execute("create schema marts")
-    ddl = ", ".join(f"{name} {type_}" for name, type_ in ACCOUNT_PRIORITY_COLUMNS.items())
-    con.execute(f"create table marts.account_priority ({ddl})")
+    create_scoring_tables(con)
     priorities = [
         ("ACC-A", "001A", "V1", "T-NAMED", True, 90.0, 70.0, 0.40, 1, "A"),
         ("ACC-B", "001B", "V2", "T-CA-SMB", False, 60.0, 50.0, 0.20, 1, "B"),

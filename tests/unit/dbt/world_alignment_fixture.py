@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from dbt_warehouse_fixture import ACCOUNT_PRIORITY_COLUMNS, _insert, create_raw_tables
+from dbt_warehouse_fixture import _insert, create_raw_tables, create_scoring_tables
 from orchestration.reference.zip_codes import write_zip_reference
 
 DEFINITIONS = [
@@ -154,8 +154,7 @@ def build_world_warehouse(path: Path, *, cover_abroad: bool) -> Path:
     con.execute("create table identity.domain_keys (domain varchar, account_key varchar)")
 
     con.execute("create schema marts")
-    ddl = ", ".join(f"{name} {type_}" for name, type_ in ACCOUNT_PRIORITY_COLUMNS.items())
-    con.execute(f"create table marts.account_priority ({ddl})")
+    create_scoring_tables(con)
     con.execute("""
         insert into marts.account_priority (account_key, crm_account_id, vendor_company_id, readiness_probability,
                                             priority_tier, priority_rank)
