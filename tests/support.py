@@ -13,13 +13,10 @@ TERRAIN = str(Path(sys.executable).parent / "terrain")
 SAMPLE_SEED = 11
 
 
-@dataclass(frozen=True)
-class PipelineRun:
-    landing: Path
+class DataRootPaths:
+    """Where a run under `self.data` leaves its warehouse and serving copy."""
+
     data: Path
-    truth: Path
-    returncode: int
-    output: str
 
     @property
     def warehouse(self) -> Path:
@@ -28,6 +25,15 @@ class PipelineRun:
     @property
     def serving(self) -> Path:
         return self.data / "serving" / "terrain.duckdb"
+
+
+@dataclass(frozen=True)
+class PipelineRun(DataRootPaths):
+    landing: Path
+    data: Path
+    truth: Path
+    returncode: int
+    output: str
 
 
 def terrain(*args: str, env: dict | None = None, timeout: int = 1200) -> subprocess.CompletedProcess:

@@ -29,7 +29,6 @@ to fall back to, and SolveDeadlineExceeded names the segment and the limit.
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import signal
 import sys
@@ -41,7 +40,7 @@ import numpy as np
 from .errors import PlanningError
 from .problem import SegmentProblem
 from .repair import repair_plan
-from .solver import SolveOutcome, solve_segment, territory_pieces
+from .solver import SolveOutcome, absorb_overflow, solve_segment, territory_pieces
 
 DEADLINE_FACTOR = 2.0  # a segment may solve twice (without, then with the workload band)
 DEADLINE_MARGIN_SECONDS = 30.0  # repair and polish run on minimum budgets past the time limit
@@ -159,8 +158,7 @@ def _fallback(problem: SegmentProblem, tolerance: float, deadline: float, starte
     capacity today does not make it fail.
     """
     start = problem.start.copy()
-    held = np.bincount(start, weights=problem.n_accounts, minlength=len(problem.territory_ids)) + problem.fixed_accounts
-    today = dataclasses.replace(problem, capacity=np.maximum(problem.capacity, held))
+    today = absorb_overflow(problem, start)
     repaired = repair_plan(today, start, tolerance, max(budget, 1.0))
     if not repaired.feasible:
         raise SolveDeadlineExceeded(

@@ -369,7 +369,7 @@ def _ordered_plan(problem: SegmentProblem, tolerance: float, time_limit: float, 
     return assignment
 
 
-def _absorb_overflow(problem: SegmentProblem, assignment: np.ndarray) -> SegmentProblem:
+def absorb_overflow(problem: SegmentProblem, assignment: np.ndarray) -> SegmentProblem:
     """The problem with each territory's capacity raised to what `assignment` holds.
 
     The MIP prices overflow; the polish and workload steps that follow treat capacity as a
@@ -483,11 +483,11 @@ def _solve(problem: SegmentProblem, tolerance: float, metric: str, time_limit: f
         return max(POLISH_MIN_SECONDS, time_limit - (time.perf_counter() - started))
 
     if problem.geographic and all(contiguous):
-        assignment, _ = polish_plan(_absorb_overflow(problem, assignment), assignment, tolerance, remaining())
+        assignment, _ = polish_plan(absorb_overflow(problem, assignment), assignment, tolerance, remaining())
     if problem.geographic and time.perf_counter() - started < time_limit:
         ordered = _ordered_plan(problem, tolerance, remaining(), mip_gap)
         if ordered is not None:
-            ordered, _ = polish_plan(_absorb_overflow(problem, ordered), ordered, tolerance, remaining())
+            ordered, _ = polish_plan(absorb_overflow(problem, ordered), ordered, tolerance, remaining())
             if _preference(problem, ordered, True, tolerance) < _preference(problem, assignment, all(contiguous), tolerance):
                 assignment, contiguous = ordered, [True] * len(contiguous)
                 fragments = moves = 0

@@ -32,6 +32,11 @@ class Verdict:
         return self.name in BLOCKING
 
 
+def _group_column(frame: pd.DataFrame) -> str:
+    """Plans name their groups in `plan_group`; older metrics rows only have `segment`."""
+    return "plan_group" if "plan_group" in frame else "segment"
+
+
 def _worst(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].max()) if len(frame) and column in frame else 0.0
 
@@ -42,7 +47,7 @@ def balance_verdict(proposed: pd.DataFrame, tolerance: float) -> Verdict:
         return Verdict("within_balance_tolerance", True, "no territories to balance", {"max_abs_deviation_pct": 0.0})
     band = proposed["tolerance_used"].fillna(tolerance) if "tolerance_used" in proposed else pd.Series(tolerance, index=proposed.index)
     excess = proposed["max_abs_deviation_pct"] - 100 * band
-    outside = proposed.loc[excess > 1e-6, "plan_group" if "plan_group" in proposed else "segment"].astype(str).tolist()
+    outside = proposed.loc[excess > 1e-6, _group_column(proposed)].astype(str).tolist()
     worst = _worst(proposed, "max_abs_deviation_pct")
     text = (f"largest deviation {worst:.2f}% against ±{100 * tolerance:.1f}%" if not outside
             else f"outside the balance band in {', '.join(sorted(outside))} (largest deviation {worst:.2f}%)")
@@ -51,7 +56,7 @@ def balance_verdict(proposed: pd.DataFrame, tolerance: float) -> Verdict:
 
 def contiguity_verdict(proposed: pd.DataFrame) -> Verdict:
     flags = proposed["all_contiguous"] if "all_contiguous" in proposed else pd.Series(dtype="boolean")
-    scattered = sorted(proposed.loc[flags.eq(False).fillna(False), "plan_group" if "plan_group" in proposed else "segment"].astype(str))
+    scattered = sorted(proposed.loc[flags.eq(False).fillna(False), _group_column(proposed)].astype(str))
     text = "every geographic territory is one connected piece" if not scattered else f"territories in pieces in {', '.join(scattered)}"
     return Verdict("geographic_territories_contiguous", not scattered, text, {"groups_not_contiguous": len(scattered)})
 
@@ -82,7 +87,7 @@ def plan_verdicts(proposed: pd.DataFrame, summary: pd.DataFrame, assignments: pd
     workload = _worst(proposed, "max_abs_workload_deviation_pct")
     relaxed = proposed[proposed["tolerance_relaxed"].astype("boolean").fillna(False).astype(bool)] if "tolerance_relaxed" in proposed else proposed.iloc[0:0]
     over = summary[summary["capacity_overflow"].fillna(0) > 0] if "capacity_overflow" in summary else summary.iloc[0:0]
-    group_col = "plan_group" if "plan_group" in relaxed else "segment"
+    group_col = _group_column(relaxed)
     return [
         Verdict("plan_produced", True, "a plan was produced for every group", {}),
         balance_verdict(proposed, tolerance),
@@ -109,7 +114,7 @@ def _solver_verdict(proposed: pd.DataFrame) -> Verdict:
     """Groups whose solve hit its time limit or its hard deadline (the plan is then the best
     found in time, or today's alignment repaired), worth a look before a weekly run relies on it."""
     status = proposed["solve_status"].fillna("optimal") if "solve_status" in proposed else pd.Series("optimal", index=proposed.index)
-    group_col = "plan_group" if "plan_group" in proposed else "segment"
+    group_col = _group_column(proposed)
     late = proposed.loc[status != "optimal", [group_col]].assign(status=status[status != "optimal"])
     text = "every solve ended on its own stopping rules" if late.empty else "; ".join(f"{g}: {st}" for g, st in zip(late[group_col], late["status"]))
     return Verdict("solver_finished", late.empty, text, {"groups_limit_or_fallback": len(late)})

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from tests.integration.alignment_landings import BUILDERS, UNASSIGNED, Alignment, add_intent_week
-from tests.support import terrain
+from tests.support import DataRootPaths, terrain
 
 pytestmark = pytest.mark.integration
 
@@ -31,19 +31,11 @@ LANDINGS = sorted(BUILDERS)
 
 
 @dataclass(frozen=True)
-class AlignmentRun:
+class AlignmentRun(DataRootPaths):
     alignment: Alignment
     data: Path
     returncode: int
     output: str
-
-    @property
-    def warehouse(self) -> Path:
-        return self.data / "warehouse" / "terrain.duckdb"
-
-    @property
-    def serving(self) -> Path:
-        return self.data / "serving" / "terrain.duckdb"
 
     @property
     def crm_file(self) -> Path:
