@@ -8,7 +8,7 @@ LANDING ?= $(DATA)/landing
 SEED ?= 7
 BENCH_SIZE ?= S
 
-.PHONY: install demo test test-unit bench ui clean
+.PHONY: install chromium demo test test-unit lint bench ui clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ $(BIN)/uv:
 
 install: $(BIN)/uv
 	$(BIN)/uv sync --frozen --extra dev --python $(BIN)/python
+
+# The UI test opens the Dagster UI in Debian's chromium: install it when it is missing and apt is there.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; } \
+			|| echo "chromium not installed: the UI browser test will be skipped"; \
+	fi
 
 demo: install
 	@if [ -z "$$(ls -A $(LANDING) 2>/dev/null)" ]; then \
@@ -27,8 +35,14 @@ demo: install
 	@echo "Outputs: $(DATA)/serving/terrain.duckdb, $(DATA)/serving/parquet/, $(DATA)/serving/crm/account_updates.csv"
 	@echo "Open the Dagster UI with: $(BIN)/terrain ui --data $(DATA)   (http://127.0.0.1:3000)"
 
-test: install
-	$(BIN)/pytest -q
+# Two workers: tests that share an expensive fixture stay on one worker (tests/conftest.py).
+test: install chromium
+	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=15
+
+lint: install
+	$(BIN)/ruff check .
+	mkdir -p $(DATA)/lint
+	TERRAIN_DUCKDB_PATH=$(abspath $(DATA))/lint/terrain.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit

@@ -16,7 +16,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root) / args.size
     landing, data = root / "landing", root / "data"
-    results = {"size": args.size, "seed": args.seed, "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    results = {"size": args.size, "seed": args.seed, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if not (landing / "_truth").exists():
         generated = timed("terrain sample", [str(BIN / "terrain"), "sample", "--size", args.size, "--seed",
                                              str(args.seed), "--out", str(landing)])

@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="territories for a segment, e.g. --territories SMB=12 (repeatable)")
     plan.add_argument("--lock", action="append", default=[], metavar="CRM_ACCOUNT_ID")
     plan.add_argument("--publish", action="store_true", help="make this plan the published one")
+    plan.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                      help="Dagster's log on stderr while the scenario runs")
     plan.set_defaults(func=cmd_plan)
 
     model = sub.add_parser("model", help="list, pin, unpin or roll back scoring model versions")

@@ -11,6 +11,7 @@ import dagster as dg
 from orchestration.assets import identity, ingest, reference, scoring, territories
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
+from orchestration.planning.job import territory_scenario
 from orchestration.resources import terrain_paths_from_env
 
 PYTHON_ASSET_MODULES = [ingest, reference, identity, scoring, territories]
@@ -57,7 +58,7 @@ weekly_intent_schedule = dg.ScheduleDefinition(
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=python_checks,
-    jobs=[main_job, weekly_intent_job],
+    jobs=[main_job, weekly_intent_job, territory_scenario],
     schedules=[weekly_intent_schedule],
     resources={"paths": terrain_paths_from_env(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,

@@ -1,16 +1,31 @@
 """Publishing the marts to the places BI tools and the CRM read.
 
 BI tools open ``serving/terrain.duckdb`` read-only while the pipeline writes the warehouse, so the
-serving copy is built beside the old one and swapped in with one rename: a reader sees the old copy
-or the new one, never a half-written table. The CRM file neutralises spreadsheet formulas, because
-account names and reasons are user-supplied text that a spreadsheet would otherwise execute.
+serving copy is built beside the old one and swapped in with one rename: a reader that opens the
+path gets the old file or the new one, whole, and a reader already connected keeps reading the
+file it opened (its inode lives until the last reader closes it). The Parquet copies are swapped
+the same way, file by file. The serving copy carries the dbt project's descriptions as table and
+column comments, because BI tools and SQL clients read descriptions from the database's catalog.
+
+The CRM file holds only the accounts whose values changed since the last published file: a weekly
+upsert of every account would rewrite, and stamp as modified, thousands of unchanged records. The
+full file beside it is what the next comparison starts from and the audit of what was sent. Both
+neutralise spreadsheet formulas, because account names and reasons are user-supplied text that a
+spreadsheet would otherwise execute.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
+import math
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -19,6 +34,11 @@ from orchestration.resources import duckdb_memory_limit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CRM_UPDATES_TABLE = "crm_account_updates"
+CRM_FILE = "account_updates.csv"
+CRM_FULL_FILE = "account_updates_full.csv"
+CRM_KEY = "Id"
+FULL_CRM_FILE_ENV = "TERRAIN_CRM_FULL_FILE"
+MARTS = "marts"
 
 
 def neutralise_formula(value: object) -> object:
@@ -32,12 +52,57 @@ PLAN_TABLES = ("territory_plan", "territory_plan_summary", "territory_plan_metri
 
 
 @dataclass(frozen=True)
+class TableDocs:
+    """What the dbt project says about one published table: its description and its columns'."""
+
+    description: str
+    columns: Mapping[str, str] = field(default_factory=dict)  # lower-case column name -> description
+
+
+@dataclass(frozen=True)
 class PublishResult:
     tables: dict[str, int]
     serving_db: Path
     parquet_dir: Path
     crm_file: Path | None
     plan_held: str | None = None  # why the previous plan tables were kept, when they were
+    crm_full_file: Path | None = None
+    crm_rows: int | None = None  # rows in the CRM file: the accounts that changed, or all on request
+    undocumented: tuple[str, ...] = ()  # published tables and table.columns without a description
+
+
+def mart_docs(manifest: Mapping) -> dict[str, TableDocs]:
+    """Descriptions of the tables in schema ``marts`` from a dbt manifest: the models, and the
+    sources that declare the tables Python writes there (``account_priority``, ``load_report``...).
+
+    The manifest rather than the yml files: dbt has already rendered the descriptions and resolved
+    the relation each model or source names, and dbt docs and the Dagster UI read the same file.
+    """
+    docs: dict[str, TableDocs] = {}
+    for node in (*manifest.get("nodes", {}).values(), *manifest.get("sources", {}).values()):
+        kind = node.get("resource_type")
+        if kind not in ("model", "source") or node.get("schema") != MARTS:
+            continue
+        name = (node.get("identifier") if kind == "source" else node.get("alias")) or node["name"]
+        columns = {column["name"].lower(): (column.get("description") or "").strip()
+                   for column in node.get("columns", {}).values()}
+        earlier = docs.get(name, TableDocs(""))
+        docs[name] = TableDocs(earlier.description or (node.get("description") or "").strip(),
+                               {**{k: v for k, v in columns.items() if v}, **earlier.columns})
+    return docs
+
+
+def dbt_mart_docs() -> dict[str, TableDocs]:
+    """The dbt project's descriptions, from the manifest the code location parses (parsed again
+    when a model or yml file is newer), so an edited description reaches the next publish."""
+    from orchestration.assets.dbt import ensure_manifest
+
+    return mart_docs(json.loads(ensure_manifest().read_text(encoding="utf-8")))
+
+
+def crm_full_file_requested() -> bool:
+    """``TERRAIN_CRM_FULL_FILE=1`` asks for every account in the CRM file, not only the changed ones."""
+    return os.environ.get(FULL_CRM_FILE_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def _mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
@@ -50,6 +115,14 @@ def _mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def _plan_hold_reason(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -95,47 +168,134 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[str], held: set[st
     return counts
 
 
+def _write_comments(con: duckdb.DuckDBPyConnection, tables: list[str], docs: Mapping[str, TableDocs]) -> list[str]:
+    """COMMENT ON every table and column of the serving copy that dbt describes; the rest is returned."""
+    undocumented = []
+    for table in tables:
+        doc = docs.get(table, TableDocs(""))
+        relation = f"serving_copy.marts.{_quote(table)}"
+        if doc.description:
+            con.execute(f"comment on table {relation} is {_literal(doc.description)}")
+        else:
+            undocumented.append(table)
+        columns = con.execute("select column_name from duckdb_columns() where database_name = 'serving_copy' "
+                              "and schema_name = 'marts' and table_name = ? order by column_index", [table]).fetchall()
+        for (column,) in columns:
+            text = doc.columns.get(column.lower())
+            if text:
+                con.execute(f"comment on column {relation}.{_quote(column)} is {_literal(text)}")
+            else:
+                undocumented.append(f"{table}.{column}")
+    return undocumented
+
+
 def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], parquet_dir: Path) -> None:
-    staging = parquet_dir.with_name(f".{parquet_dir.name}.{os.getpid()}.tmp")
+    """``parquet/<table>/data.parquet`` for every table, each renamed over the previous file, so a
+    reader opening one finds a whole file, old or new, at every moment; folders of tables no longer
+    published go."""
+    staging = _temporary(parquet_dir)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for table in tables:
-        folder = staging / table
-        folder.mkdir()
-        con.execute(f"copy serving_copy.marts.{_quote(table)} to '{folder / 'data.parquet'}' (format parquet)")
-    old = parquet_dir.with_name(f".{parquet_dir.name}.{os.getpid()}.old")
-    if parquet_dir.exists():
-        os.replace(parquet_dir, old)
-    os.replace(staging, parquet_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    parquet_dir.mkdir(exist_ok=True)
+    try:
+        for table in tables:
+            written = staging / f"{table}.parquet"
+            con.execute(f"copy serving_copy.marts.{_quote(table)} to '{written}' (format parquet)")
+            (parquet_dir / table).mkdir(exist_ok=True)
+            os.replace(written, parquet_dir / table / "data.parquet")
+        for folder in parquet_dir.iterdir():
+            if folder.is_dir() and folder.name not in tables:
+                shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_crm_file(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    frame = con.execute(f"select * from serving_copy.marts.{CRM_UPDATES_TABLE} order by 1").df()
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(neutralise_formula)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8")
-    os.replace(tmp, target)
+def crm_value(value: object) -> str:
+    """One cell as Salesforce Data Loader and Bulk API 2.0 read it: empty for null, ISO 8601 dates
+    (date-times in UTC with ``Z``), ``true``/``false``, plain decimals, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        return utc.isoformat(timespec="milliseconds") + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(neutralise_formula(value))
 
 
-def publish_marts(warehouse: Path, serving_dir: Path) -> PublishResult:
+def _fingerprint(cells: list[str]) -> bytes:
+    return hashlib.blake2b(repr(tuple(cells)).encode("utf-8"), digest_size=16).digest()
+
+
+def _published_rows(full_file: Path, header: list[str]) -> dict[str, bytes] | None:
+    """Fingerprints by Id of the last published full file, or None when there is nothing to
+    compare with (no file yet, or other columns)."""
+    if CRM_KEY not in header or not full_file.exists():
+        return None
+    with full_file.open(newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        if next(rows, None) != header:
+            return None
+        key = header.index(CRM_KEY)
+        return {row[key]: _fingerprint(row) for row in rows}
+
+
+def _write_crm_files(con: duckdb.DuckDBPyConnection, crm_dir: Path, full: bool) -> int:
+    """The CRM file (the accounts new or changed since the last full file, or all of them) and
+    the new full file; returns the rows of the CRM file. The CRM file is replaced first: were the
+    full file replaced alone, the next comparison would miss this run's changes."""
+    cursor = con.execute(f"select * from serving_copy.marts.{CRM_UPDATES_TABLE} order by 1")
+    header = [column[0] for column in cursor.description]
+    published = None if full else _published_rows(crm_dir / CRM_FULL_FILE, header)
+    key = header.index(CRM_KEY) if CRM_KEY in header else 0
+    crm_dir.mkdir(parents=True, exist_ok=True)
+    changes_path, full_path = _temporary(crm_dir / CRM_FILE), _temporary(crm_dir / CRM_FULL_FILE)
+    written = 0
+    with changes_path.open("w", newline="", encoding="utf-8") as changes_out, \
+            full_path.open("w", newline="", encoding="utf-8") as full_out:
+        changes, everything = csv.writer(changes_out, lineterminator="\n"), csv.writer(full_out, lineterminator="\n")
+        changes.writerow(header)
+        everything.writerow(header)
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                cells = [crm_value(value) for value in row]
+                everything.writerow(cells)
+                if published is None or published.get(cells[key]) != _fingerprint(cells):
+                    changes.writerow(cells)
+                    written += 1
+    os.replace(changes_path, crm_dir / CRM_FILE)
+    os.replace(full_path, crm_dir / CRM_FULL_FILE)
+    return written
+
+
+def publish_marts(warehouse: Path, serving_dir: Path, *, docs: Mapping[str, TableDocs] | None = None,
+                  full_crm_file: bool | None = None) -> PublishResult:
     """Copy every ``marts`` table to the serving database, Parquet and (when present) the CRM file.
 
-    Every output is written from the new serving copy, so the three always agree. When the
-    run's territory plan failed a blocking check, the plan tables keep their previously
-    published rows (the CRM file's Proposed_Territory__c already follows the last published
-    plan, see `planning.scenarios.ensure_published_plan`); everything else is this run's.
+    Every output is written from the new serving copy, so they always agree. When the run's
+    territory plan failed a blocking check, the plan tables keep their previously published rows
+    (the CRM file's Proposed_Territory__c already follows the last published plan, see
+    `planning.scenarios.ensure_published_plan`); everything else is this run's. ``docs`` defaults
+    to the dbt project's descriptions; ``full_crm_file`` to ``TERRAIN_CRM_FULL_FILE``.
     """
+    docs = dbt_mart_docs() if docs is None else docs
+    full_crm_file = crm_full_file_requested() if full_crm_file is None else full_crm_file
     serving_dir.mkdir(parents=True, exist_ok=True)
     target = serving_dir / "terrain.duckdb"
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = _temporary(target)
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
     con.execute(f"attach '{warehouse}' as warehouse (read_only)")
-    crm_file = None
+    crm_file = crm_full = crm_rows = None
     try:
         tables = _mart_tables(con, "warehouse")
         hold = _plan_hold_reason(con)
@@ -143,13 +303,17 @@ def publish_marts(warehouse: Path, serving_dir: Path) -> PublishResult:
         con.execute(f"attach '{tmp}' as serving_copy")
         try:
             counts = _copy_tables(con, tables, held, target if target.exists() else None)
+            undocumented = _write_comments(con, tables, docs)
             _write_parquet(con, tables, serving_dir / "parquet")
             if CRM_UPDATES_TABLE in tables:
-                crm_file = serving_dir / "crm" / "account_updates.csv"
-                _write_crm_file(con, crm_file)
+                crm_dir = serving_dir / "crm"
+                crm_rows = _write_crm_files(con, crm_dir, full_crm_file)
+                crm_file, crm_full = crm_dir / CRM_FILE, crm_dir / CRM_FULL_FILE
+            con.execute("checkpoint serving_copy")
         finally:
             con.execute("detach serving_copy")
     finally:
         con.close()
     os.replace(tmp, target)
-    return PublishResult(counts, target, serving_dir / "parquet", crm_file, hold)
+    return PublishResult(counts, target, serving_dir / "parquet", crm_file, hold, crm_full, crm_rows,
+                         tuple(undocumented))

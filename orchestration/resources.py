@@ -1,18 +1,26 @@
-"""Where Terrain reads and writes, as one Dagster resource, and how it opens the warehouse.
+"""Terrain's Dagster resources: where it reads and writes, how it opens the warehouse, its settings.
 
 The warehouse path and DuckDB's memory limit are shared by the Python assets and dbt
 (``profiles.yml`` reads ``TERRAIN_DUCKDB_PATH`` and ``TERRAIN_DUCKDB_MEMORY_LIMIT``), so both are
-derived here from the same environment.
+derived here from the same environment. The business settings of ``terrain.yaml`` are the
+``settings`` resource, whose config fields are the settings schema's keys (see
+:func:`terrain_settings`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import warnings
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
+
+from orchestration.settings import JSON_SCHEMA as SETTINGS_SCHEMA
+from orchestration.settings import Settings, SettingsError, config_path, load_settings, parse_settings, schema_node, settings_document
 
 DATA_ENV = "TERRAIN_DATA_DIR"
 LANDING_ENV = "TERRAIN_LANDING_DIR"
@@ -101,3 +109,73 @@ class TerrainPaths(dg.ConfigurableResource):
 
 def terrain_paths_from_env() -> TerrainPaths:
     return TerrainPaths(landing_dir=default_landing_dir(), data_dir=default_data_dir())
+
+
+SETTINGS_KEY = "settings"
+# Dagster calls a resource bound on an asset beta; the steps that read settings carry theirs that way.
+warnings.filterwarnings("ignore", message="Parameter `resource_defs` of function `multi_asset`", category=dg.BetaWarning)
+_UNSET = object()
+_SCALARS = {"integer": dg.Int, "number": dg.Float, "boolean": dg.Bool, "string": dg.String}
+
+
+def _config_type(node: dict, value: Any, path: tuple[str, ...]):
+    """The Dagster config type of a settings-schema node; ``value``, when set, gives its fields' defaults."""
+    if "properties" in node:
+        required = set(node.get("required", ()))
+        return dg.Shape({
+            name: _config_field(child, value.get(name, _UNSET) if isinstance(value, dict) else _UNSET,
+                                (*path, name), name in required)
+            for name, child in node["properties"].items()})
+    if "enum" in node:
+        return dg.Enum("_".join(path), [dg.EnumValue(option) for option in node["enum"]])
+    if node.get("type") == "array":
+        return dg.Array(_config_type(schema_node(node["items"]), _UNSET, path))
+    if node.get("type") == "object":
+        return dg.Map(str, _config_type(schema_node(node.get("additionalProperties") or {}), _UNSET, path))
+    return _SCALARS[node["type"]]
+
+
+def _config_field(node: dict, value: Any, path: tuple[str, ...], required: bool = False) -> dg.Field:
+    resolved = schema_node(node)
+    config = _config_type(resolved, value, path)
+    if any(option.get("type") == "null" for option in node.get("anyOf", ())):
+        config = dg.Noneable(config)
+    description = node.get("description") or resolved.get("description")
+    if value is _UNSET:
+        return dg.Field(config, is_required=required, description=description)
+    return dg.Field(config, default_value=value, is_required=False, description=description)
+
+
+def settings_config_schema(settings: Settings) -> dg.Field:
+    """The settings schema as a Dagster config field, every key defaulting to its value in ``settings``."""
+    return _config_field(SETTINGS_SCHEMA, settings_document(settings), ("settings",))
+
+
+@functools.cache
+def terrain_settings() -> dg.ResourceDefinition:
+    """The ``settings`` resource: terrain.yaml's keys as typed config fields of the launchpad.
+
+    Each field defaults to the value in force when the code location loaded (terrain.yaml or
+    ``$TERRAIN_CONFIG``, ``$TERRAIN_AS_OF``), so a run launched without config runs on the file, and
+    the launchpad changes any key for one run. The resource validates what it is given with the same
+    schema, so a launchpad value is held to the rules of the file. One definition per process: every
+    step that reads settings carries this same resource, so a step materialized on its own has it
+    and a job's steps agree on it. A file that does not validate does not stop the code location
+    from loading; every run fails on it, naming the key.
+    """
+    try:
+        settings, problem = load_settings(), None
+    except SettingsError as error:
+        settings, problem = Settings(), str(error)
+
+    def settings_from_config(context: dg.InitResourceContext) -> Settings:
+        if problem:
+            raise SettingsError(problem)
+        return parse_settings(context.resource_config)
+
+    path = config_path() if problem is None else None
+    return dg.ResourceDefinition(
+        resource_fn=settings_from_config,
+        config_schema=settings_config_schema(settings),
+        description=f"Business settings, from {path.resolve() if path else 'the built-in defaults'} "
+                    "when the code location loaded; edit terrain.yaml and reload to change the defaults.")

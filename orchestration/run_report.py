@@ -9,6 +9,9 @@ import duckdb
 
 from orchestration.resources import warehouse_path_for
 
+COMPANIES = "intermediate.int_companies_unified"
+READS = (COMPANIES,)
+
 
 def _failed_steps(result: dg.ExecuteInProcessResult) -> list[str]:
     return [event.step_key or "?" for event in result.all_events
@@ -41,7 +44,7 @@ def segment_disagreements(warehouse: Path) -> tuple[int, int] | None:
     try:
         row = con.execute("select count(*) filter (where band_disagrees_with_territory), "
                           "count(*) filter (where segment_source = 'territory') "
-                          "from intermediate.int_companies_unified").fetchone()
+                          f"from {COMPANIES}").fetchone()
     except duckdb.Error:
         return None
     finally:

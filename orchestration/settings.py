@@ -1,71 +1,172 @@
-"""Business settings from ``terrain.yaml``.
+"""Business settings from ``terrain.yaml``: one typed schema, one default per key.
 
 Revenue-operations teams change these choices (which intent topics matter, the scoring horizon,
 segment bands, how territories are balanced) without touching code, so a typo must fail loudly:
 every unknown key and invalid value raises :class:`SettingsError` naming the key. Every setting has
 a default that works on any landing zone that follows the contract.
+
+The schema is the pydantic dataclasses below: their fields are the keys, their types and bounds the
+validation, their defaults the only defaults (the planner's keep living in
+:class:`models_ml.territory.PlanSettings` and the persona rules in :mod:`models_ml.scoring.personas`,
+and are read from there). What follows from it: the Dagster launchpad's ``settings`` resource
+(:func:`orchestration.resources.terrain_settings`), the dbt vars (:meth:`Settings.dbt_vars`; the
+defaults in ``dbt_project.yml`` are tested equal), and the shipped ``terrain.yaml`` (tested equal).
+Dataclasses rather than models, so ``dataclasses.replace`` gives a validated copy.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field, fields, replace
+import re
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
+
+from models_ml.scoring.personas import DEFAULT_PERSONA_RULES, PERSONAS, RULE_FIELDS, PersonaRule, check_pattern
+from models_ml.territory.inputs import BALANCE_METRICS, PlanSettings
 
 CONFIG_ENV = "TERRAIN_CONFIG"
 AS_OF_ENV = "TERRAIN_AS_OF"
 DEFAULT_CONFIG_FILE = "terrain.yaml"
-BALANCE_METRICS = ("potential", "workload", "accounts")
+SCHEMA = ConfigDict(extra="forbid")
+PLANNER = PlanSettings()
 
 
 class SettingsError(ValueError):
     """A setting in terrain.yaml is unknown or invalid; the message names the key."""
 
 
-@dataclass(frozen=True)
-class Segment:
-    name: str
-    min_employees: int
-    max_employees: int | None
+def _none_as(empty: Any):
+    """A key written with no value (``topics:``) means its default, as if it were left out."""
+    return BeforeValidator(lambda value: empty if value is None else value)
 
 
-@dataclass(frozen=True)
+def _unique_stripped(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value.strip() for value in values))
+
+
+def _pattern(value: str) -> str:
+    try:
+        check_pattern(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a valid pattern ({exc})") from exc
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Count = Annotated[int, Field(strict=True)]
+Number = Annotated[float, Field(strict=True)]
+Pattern = Annotated[Text, AfterValidator(_pattern)]
+Alternatives = Annotated[tuple[Pattern, ...], BeforeValidator(lambda v: () if v is None else [v] if isinstance(v, str) else v)]
+
+
+@dataclass(frozen=True, config=SCHEMA)
 class ScoringSettings:
-    horizon_days: int = 90
-    as_of: date | None = None
+    """When accounts are scored and how far ahead readiness looks."""
+
+    horizon_days: Annotated[Count, Field(ge=1, le=730)] = Field(
+        90, description="Readiness is a new opportunity within this many days after as_of.")
+    as_of: date | None = Field(
+        None, description="The scoring date, YYYY-MM-DD; null: the Sunday that ends the latest intent week loaded "
+                          "(`terrain run --as-of` overrides it for one run).")
+    engagement_half_life_days: Annotated[Count, Field(ge=1)] = Field(
+        30, description="Marketing activity this many days old counts half in engagement scores.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SCHEMA)
 class IntentSettings:
-    topics: dict[str, str] = field(default_factory=dict)
-    surge_threshold: float = 60.0
+    """Which intent topics count and when a topic is surging."""
+
+    topics: Annotated[dict[str, Text], _none_as({})] = Field(
+        default_factory=dict, description="Topic -> cluster; empty: every delivered topic counts, grouped by the "
+                                          "vendor's Category.")
+    surge_threshold: Annotated[Number, Field(ge=0, le=100)] = Field(
+        60.0, description="Bombora Composite Score at or above which a topic is surging.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SCHEMA)
 class IcpSettings:
-    won_stage_prefixes: tuple[str, ...] = ("Closed Won",)
+    """What a won deal is, and the products that compete with ours."""
+
+    won_stage_prefixes: Annotated[tuple[Annotated[str, Field(min_length=1)], ...], Field(min_length=1)] = Field(
+        ("Closed Won",), description="Opportunity stages that count as won: StageName starts with one of these.")
+    competitor_technologies: Annotated[tuple[Text, ...], _none_as(()), AfterValidator(_unique_stripped)] = Field(
+        (), description="Competing products by technographics Technology or Category (any case), e.g. [Gong, Sales "
+                        "Engagement]; empty: the models learn from every installed technology.")
 
 
-@dataclass(frozen=True)
-class IdentitySettings:
-    match_threshold: float = 0.92
+@dataclass(frozen=True, config=SCHEMA)
+class PersonaRuleSetting:
+    """One persona rule as terrain.yaml writes it: each field one word or pattern, or a list of them."""
+
+    persona: Literal[PERSONAS] = Field(description="The persona a contact matching this rule gets.")
+    title: Alternatives = Field((), description="The title contains one of these (whole words, any case).")
+    seniority: Alternatives = Field((), description="And one of these.")
+    title_not: Alternatives = Field((), description="And none of these.")
+    department: Alternatives = Field((), description="The department contains one of these.")
+
+    def __post_init__(self) -> None:
+        if not (self.title or self.seniority or self.department):
+            raise ValueError("a rule needs a title, seniority or department to match")
 
 
-@dataclass(frozen=True)
-class TerritoryPlanSettings:
-    territories_per_segment: dict[str, int] = field(default_factory=dict)
-    balance_metric: str = "potential"
-    tolerance: float = 0.05
-    workload_tolerance: float | None = 0.10
-    disruption_weight: float = 1.0
-    whitespace_move_weight: float = 0.5
-    compactness_weight: float = 0.5
-    capacity_overflow_weight: float = 0.5
-    locks: tuple[str, ...] = ()
+def _rules_in(value: Any) -> Any:
+    if value is None:
+        value = DEFAULT_PERSONA_RULES
+    if isinstance(value, (list, tuple)):
+        return [rule.to_dict() if isinstance(rule, PersonaRule) else rule for rule in value]
+    return value
+
+
+def _persona_rules(rules: tuple[PersonaRuleSetting, ...]) -> tuple[PersonaRule, ...]:
+    return tuple(PersonaRule(rule.persona, **{name: getattr(rule, name) for name in RULE_FIELDS}) for rule in rules)
+
+
+PersonaRules = Annotated[
+    tuple[PersonaRuleSetting, ...], Field(min_length=1), BeforeValidator(_rules_in), AfterValidator(_persona_rules),
+    PlainSerializer(lambda rules: [rule.to_dict() for rule in rules]),
+]
+
+
+@dataclass(frozen=True, config=SCHEMA)
+class PersonaSettings:
+    """The ordered title and department rules that give a contact its persona (first match wins)."""
+
+    rules: PersonaRules = Field(
+        DEFAULT_PERSONA_RULES, description="First matching rule wins, no match: other. A field left out is not "
+                                           "checked; abbreviations (vp, cio, ops) are spelled out as in titles.")
+
+
+@dataclass(frozen=True, config=SCHEMA)
+class Segment:
+    """An employee band: lower bound inclusive, upper bound exclusive (null: no upper bound)."""
+
+    name: Text = Field(description="The segment's name.")
+    min_employees: Annotated[Count, Field(ge=0)] = Field(0, description="Lowest employee count in the band.")
+    max_employees: Count | None = Field(None, description="First employee count above the band; null for the last.")
+
+    def __post_init__(self) -> None:
+        if self.max_employees is not None and self.max_employees <= self.min_employees:
+            raise ValueError(f"max_employees must be above min_employees ({self.min_employees}), "
+                             f"got {self.max_employees}")
+
+
+def _contiguous(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    segments = tuple(sorted(segments, key=lambda s: s.min_employees))
+    for before, after in zip(segments, segments[1:]):
+        if before.max_employees != after.min_employees:
+            raise ValueError(f"bands must be contiguous; {before.name} ends at {before.max_employees} "
+                             f"but {after.name} starts at {after.min_employees}")
+    if segments[0].min_employees != 0 or segments[-1].max_employees is not None:
+        raise ValueError("the bands must start at 0 employees and the last must have no max_employees")
+    if len({s.name for s in segments}) != len(segments):
+        raise ValueError("segment names must be unique")
+    return segments
 
 
 DEFAULT_SEGMENTS = (
@@ -74,15 +175,60 @@ DEFAULT_SEGMENTS = (
     Segment("Enterprise", 1000, None),
 )
 
+Segments = Annotated[tuple[Segment, ...], Field(min_length=1), _none_as(DEFAULT_SEGMENTS), AfterValidator(_contiguous)]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, config=SCHEMA)
+class IdentitySettings:
+    """When a vendor company and a CRM account are one company."""
+
+    match_threshold: Annotated[Number, Field(ge=0.5, le=1.0)] = Field(
+        0.92, description="Splink match probability above which a vendor company and a CRM account are one company.")
+
+
+@dataclass(frozen=True, config=SCHEMA)
+class TerritoryPlanSettings:
+    """How territories are redrawn. Segment names are the customer's (the Segment of its territories)."""
+
+    territories_per_segment: Annotated[dict[str, Annotated[Count, Field(ge=1)]], _none_as({})] = Field(
+        default_factory=dict, description="Segment (as your territories name it) -> number of geographic "
+                                          "territories; default keeps the current count.")
+    balance_metric: Literal[BALANCE_METRICS] = Field(
+        PLANNER.balance_metric, description="What territories are balanced on: potential, workload or accounts.")
+    tolerance: Annotated[Number, Field(gt=0, lt=1)] = Field(
+        PLANNER.tolerance, description="Allowed deviation from the group mean (0.05 = 5%).")
+    workload_tolerance: Annotated[Number, Field(gt=0, lt=1)] | None = Field(
+        PLANNER.workload_tolerance, description="Allowed deviation of each territory's workload when balancing "
+                                                "potential; null: no workload band.")
+    disruption_weight: Annotated[Number, Field(ge=0)] = Field(
+        PLANNER.disruption_weight, description="How strongly moving accounts is penalised.")
+    whitespace_move_weight: Annotated[Number, Field(ge=0)] = Field(
+        PLANNER.whitespace_move_weight, description="Cost of moving a company not yet in the CRM, against 1 for an "
+                                                    "account in a rep's book.")
+    compactness_weight: Annotated[Number, Field(ge=0)] = Field(
+        PLANNER.compactness_weight, description="How strongly (squared) distance from a territory's centre is "
+                                                "penalised.")
+    capacity_overflow_weight: Annotated[Number, Field(ge=0)] = Field(
+        PLANNER.capacity_overflow_weight, description="Cost of one account over a rep's Max_Accounts__c, in moved "
+                                                      "book accounts (above 1: plans relieve overloaded reps).")
+    locks: Annotated[tuple[str, ...], BeforeValidator(lambda v: [] if v is None else
+                                                      [str(x) for x in v] if isinstance(v, list) else v)] = Field(
+        PLANNER.locks, description="CRM account ids kept in their current territory.")
+
+
+@dataclass(frozen=True, config=SCHEMA)
 class Settings:
-    scoring: ScoringSettings = field(default_factory=ScoringSettings)
-    intent: IntentSettings = field(default_factory=IntentSettings)
-    icp: IcpSettings = field(default_factory=IcpSettings)
-    segments: tuple[Segment, ...] = DEFAULT_SEGMENTS
-    identity: IdentitySettings = field(default_factory=IdentitySettings)
-    territory_plan: TerritoryPlanSettings = field(default_factory=TerritoryPlanSettings)
+    """Everything terrain.yaml can say; every key optional."""
+
+    scoring: Annotated[ScoringSettings, _none_as({})] = Field(default_factory=ScoringSettings)
+    intent: Annotated[IntentSettings, _none_as({})] = Field(default_factory=IntentSettings)
+    icp: Annotated[IcpSettings, _none_as({})] = Field(default_factory=IcpSettings)
+    personas: Annotated[PersonaSettings, _none_as({})] = Field(default_factory=PersonaSettings)
+    segments: Segments = Field(
+        DEFAULT_SEGMENTS, description="Employee bands. They place only companies that no segmented territory covers: "
+                                      "a territory's Segment wins.")
+    identity: Annotated[IdentitySettings, _none_as({})] = Field(default_factory=IdentitySettings)
+    territory_plan: Annotated[TerritoryPlanSettings, _none_as({})] = Field(default_factory=TerritoryPlanSettings)
 
     def segment_for(self, employees: float | None) -> str:
         """The segment whose employee band holds ``employees`` (the smallest band when unknown)."""
@@ -103,144 +249,90 @@ class Settings:
             "surge_threshold": self.intent.surge_threshold,
             "intent_topics": dict(self.intent.topics),
             "won_stage_prefixes": list(self.icp.won_stage_prefixes),
+            "engagement_half_life_days": self.scoring.engagement_half_life_days,
         }
 
 
-def _require_mapping(value: Any, key: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SettingsError(f"{key}: expected a mapping, got {type(value).__name__}")
-    return value
+ADAPTER = TypeAdapter(Settings)
+JSON_SCHEMA = ADAPTER.json_schema()
 
 
-def _reject_unknown(section: dict, allowed: set[str], prefix: str) -> None:
-    for key in section:
-        if key not in allowed:
-            name = f"{prefix}.{key}" if prefix else str(key)
-            raise SettingsError(f"{name}: unknown setting (allowed: {', '.join(sorted(allowed))})")
+def settings_document(settings: Settings) -> dict[str, Any]:
+    """``settings`` as terrain.yaml (and Dagster run config) write them: plain lists, maps and text."""
+    return ADAPTER.dump_python(settings, mode="json")
 
 
-def _number(value: Any, key: str, *, low: float | None = None, high: float | None = None,
-            integer: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SettingsError(f"{key}: expected a number, got {value!r}")
-    if integer and int(value) != value:
-        raise SettingsError(f"{key}: expected a whole number, got {value!r}")
-    if low is not None and value < low:
-        raise SettingsError(f"{key}: must be at least {low}, got {value!r}")
-    if high is not None and value > high:
-        raise SettingsError(f"{key}: must be at most {high}, got {value!r}")
-    return int(value) if integer else float(value)
+def schema_node(node: dict) -> dict:
+    """A JSON-schema node with references followed and ``X | None`` read as ``X``."""
+    while True:
+        if "$ref" in node:
+            node = JSON_SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        elif "anyOf" in node:
+            node = next(option for option in node["anyOf"] if option.get("type") != "null")
+        else:
+            return node
 
 
-def _scoring(raw: dict) -> ScoringSettings:
-    _reject_unknown(raw, {f.name for f in fields(ScoringSettings)}, "scoring")
-    horizon = _number(raw.get("horizon_days", 90), "scoring.horizon_days", low=1, high=730, integer=True)
-    as_of = raw.get("as_of")
-    if as_of is not None and not isinstance(as_of, date):
-        try:
-            as_of = date.fromisoformat(str(as_of))
-        except ValueError as exc:
-            raise SettingsError(f"scoring.as_of: expected a date YYYY-MM-DD, got {as_of!r}") from exc
-    return ScoringSettings(horizon_days=int(horizon), as_of=as_of)
+def _schema_at(loc: tuple) -> dict:
+    node = schema_node(JSON_SCHEMA)
+    for part in loc:
+        if isinstance(part, int):
+            node = schema_node(node.get("items", {}))
+        elif "properties" in node:
+            node = schema_node(node["properties"].get(part, {}))
+        else:
+            node = schema_node(node.get("additionalProperties") or {})
+    return node
 
 
-def _intent(raw: dict) -> IntentSettings:
-    _reject_unknown(raw, {f.name for f in fields(IntentSettings)}, "intent")
-    topics = _require_mapping(raw.get("topics"), "intent.topics")
-    for topic, cluster in topics.items():
-        if not isinstance(cluster, str) or not cluster.strip():
-            raise SettingsError(f"intent.topics.{topic}: expected a cluster name, got {cluster!r}")
-    threshold = _number(raw.get("surge_threshold", 60), "intent.surge_threshold", low=0, high=100)
-    return IntentSettings(topics={str(k): v.strip() for k, v in topics.items()}, surge_threshold=threshold)
+def _key(loc: tuple) -> str:
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else str(part)
+    return key or "terrain.yaml"
 
 
-def _icp(raw: dict) -> IcpSettings:
-    _reject_unknown(raw, {f.name for f in fields(IcpSettings)}, "icp")
-    prefixes = raw.get("won_stage_prefixes", ["Closed Won"])
-    if not isinstance(prefixes, list) or not prefixes or not all(isinstance(p, str) and p for p in prefixes):
-        raise SettingsError(f"icp.won_stage_prefixes: expected a non-empty list of stage names, got {prefixes!r}")
-    return IcpSettings(won_stage_prefixes=tuple(prefixes))
+def _explain(error: dict) -> str:
+    """One pydantic error in the words of terrain.yaml's documentation."""
+    kind, got, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        allowed = ", ".join(sorted(_schema_at(error["loc"][:-1]).get("properties", {})))
+        return f"unknown setting (allowed: {allowed})"
+    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
+              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
+    if kind in bounds:
+        words, name = bounds[kind]
+        return f"must be {words} {ctx[name]}, got {got!r}"
+    if kind.startswith(("date_", "datetime_")):
+        return f"expected a date YYYY-MM-DD, got {got!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("missing", "missing_argument"):
+        return "required"
+    messages = {
+        "int_type": "expected a whole number", "float_type": "expected a number",
+        "literal_error": f"expected one of {ctx.get('expected', '').replace(chr(39), '')}",
+        "tuple_type": "expected a list", "list_type": "expected a list", "too_short": "expected a non-empty list",
+        "dict_type": "expected a mapping", "dataclass_type": "expected a mapping", "string_type": "expected text",
+        "string_too_short": "expected a non-empty text",
+    }
+    return f"{messages.get(kind, error['msg'])}, got {got!r}"
 
 
-def _segments(raw: Any) -> tuple[Segment, ...]:
-    if raw is None:
-        return DEFAULT_SEGMENTS
-    if not isinstance(raw, list) or not raw:
-        raise SettingsError("segments: expected a non-empty list of {name, min_employees, max_employees}")
-    segments = []
-    for i, item in enumerate(raw):
-        key = f"segments[{i}]"
-        item = _require_mapping(item, key)
-        _reject_unknown(item, {"name", "min_employees", "max_employees"}, key)
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise SettingsError(f"{key}.name: expected a segment name, got {name!r}")
-        low = _number(item.get("min_employees", 0), f"{key}.min_employees", low=0, integer=True)
-        high = item.get("max_employees")
-        if high is not None:
-            high = _number(high, f"{key}.max_employees", low=low + 1, integer=True)
-        segments.append(Segment(name.strip(), int(low), None if high is None else int(high)))
-    segments.sort(key=lambda s: s.min_employees)
-    for before, after in zip(segments, segments[1:]):
-        if before.max_employees != after.min_employees:
-            raise SettingsError(
-                f"segments: bands must be contiguous; {before.name} ends at {before.max_employees} "
-                f"but {after.name} starts at {after.min_employees}")
-    if segments[0].min_employees != 0 or segments[-1].max_employees is not None:
-        raise SettingsError("segments: the bands must start at 0 employees and the last must have no max_employees")
-    if len({s.name for s in segments}) != len(segments):
-        raise SettingsError("segments: segment names must be unique")
-    return tuple(segments)
-
-
-def _identity(raw: dict) -> IdentitySettings:
-    _reject_unknown(raw, {f.name for f in fields(IdentitySettings)}, "identity")
-    threshold = _number(raw.get("match_threshold", 0.92), "identity.match_threshold", low=0.5, high=1.0)
-    return IdentitySettings(match_threshold=threshold)
-
-
-def _territory_plan(raw: dict) -> TerritoryPlanSettings:
-    """Segment names are the customer's (the Segment of its territories), so any name is valid here."""
-    _reject_unknown(raw, {f.name for f in fields(TerritoryPlanSettings)}, "territory_plan")
-    counts = _require_mapping(raw.get("territories_per_segment"), "territory_plan.territories_per_segment")
-    for name, count in counts.items():
-        _number(count, f"territory_plan.territories_per_segment.{name}", low=1, integer=True)
-    metric = raw.get("balance_metric", "potential")
-    if metric not in BALANCE_METRICS:
-        raise SettingsError(f"territory_plan.balance_metric: expected one of {', '.join(BALANCE_METRICS)}, got {metric!r}")
-    tolerance = _number(raw.get("tolerance", 0.05), "territory_plan.tolerance", low=0.001, high=1.0)
-    workload_band = raw.get("workload_tolerance", 0.10)
-    if workload_band is not None:
-        workload_band = _number(workload_band, "territory_plan.workload_tolerance", low=0.001, high=1.0)
-    weight = _number(raw.get("disruption_weight", 1.0), "territory_plan.disruption_weight", low=0)
-    whitespace = _number(raw.get("whitespace_move_weight", 0.5), "territory_plan.whitespace_move_weight", low=0)
-    compactness = _number(raw.get("compactness_weight", 0.5), "territory_plan.compactness_weight", low=0)
-    overflow = _number(raw.get("capacity_overflow_weight", 0.5), "territory_plan.capacity_overflow_weight", low=0)
-    locks = raw.get("locks", []) or []
-    if not isinstance(locks, list):
-        raise SettingsError(f"territory_plan.locks: expected a list of CRM account ids, got {locks!r}")
-    return TerritoryPlanSettings(
-        territories_per_segment={k: int(v) for k, v in counts.items()},
-        balance_metric=metric, tolerance=tolerance, workload_tolerance=workload_band, disruption_weight=weight,
-        whitespace_move_weight=whitespace, compactness_weight=compactness, capacity_overflow_weight=overflow,
-        locks=tuple(str(x) for x in locks))
+def _first_causes(errors: list[dict]) -> list[dict]:
+    """Pydantic also reports a list as too short when its only items were invalid; the items say why."""
+    def inside(error: dict, other: dict) -> bool:
+        return len(other["loc"]) > len(error["loc"]) and other["loc"][:len(error["loc"])] == error["loc"]
+    return [e for e in errors if not (e["type"] == "too_short" and any(inside(e, other) for other in errors))]
 
 
 def parse_settings(raw: Any) -> Settings:
-    """Validate a parsed terrain.yaml document and fill in defaults."""
-    raw = _require_mapping(raw, "terrain.yaml")
-    _reject_unknown(raw, {f.name for f in fields(Settings)}, "")
-    segments = _segments(raw.get("segments"))
-    return Settings(
-        scoring=_scoring(_require_mapping(raw.get("scoring"), "scoring")),
-        intent=_intent(_require_mapping(raw.get("intent"), "intent")),
-        icp=_icp(_require_mapping(raw.get("icp"), "icp")),
-        segments=segments,
-        identity=_identity(_require_mapping(raw.get("identity"), "identity")),
-        territory_plan=_territory_plan(_require_mapping(raw.get("territory_plan"), "territory_plan")),
-    )
+    """Validate a parsed terrain.yaml document (or the launchpad's run config) and fill in defaults."""
+    try:
+        return ADAPTER.validate_python({} if raw is None else raw)
+    except ValidationError as exc:
+        errors = _first_causes(exc.errors())
+        raise SettingsError("; ".join(f"{_key(e['loc'])}: {_explain(e)}" for e in errors)) from None
 
 
 def config_path() -> Path | None:
@@ -273,6 +365,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
             raise SettingsError(f"{path}: {exc}") from exc
     override = os.environ.get(AS_OF_ENV)
     if override:
-        settings = replace(settings, scoring=_scoring({"horizon_days": settings.scoring.horizon_days,
-                                                        "as_of": override}))
+        try:
+            settings = replace(settings, scoring=replace(settings.scoring, as_of=override))
+        except ValidationError:
+            raise SettingsError(f"{AS_OF_ENV}: scoring.as_of: expected a date YYYY-MM-DD, got {override!r}") from None
     return settings

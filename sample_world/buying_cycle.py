@@ -5,6 +5,10 @@ Good-fit companies start researching more often; evaluating companies create opp
 often. Intent, engagement and opportunities are drawn from these states, so the signals carry real
 but imperfect information, and the generator knows each company's exact chance of a new
 opportunity in the horizon (the oracle propensity).
+
+The simulation also keeps a ledger of every relationship change (a won new logo makes a customer,
+a lost renewal a former customer) and each company's standing when the two years began, so the
+CRM can show an account's `Type` as it was at any past date, not only today's.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class History:
     open_until: np.ndarray
     opportunities: pd.DataFrame
     params: CycleParameters
+    initial_status: np.ndarray | None = None
+    status_changes: pd.DataFrame | None = None
     extras: dict = field(default_factory=dict)
 
 
@@ -145,6 +151,8 @@ def simulate_history(rng: np.random.Generator, companies: pd.DataFrame, params: 
     """Run the chain through a burn-in and `weeks` weeks of history ending in the as-of week."""
     n = len(companies)
     in_crm, status = initial_relationships(rng, companies, params.fit)
+    initial_status = status.copy()
+    changes = []
     crm_joined = np.where(in_crm, -1, np.iinfo(np.int32).max).astype(np.int32)
     owned = np.zeros(n, dtype=np.uint8)
     customers = status == CUSTOMER
@@ -191,12 +199,14 @@ def simulate_history(rng: np.random.Generator, companies: pd.DataFrame, params: 
         owned[closing] |= bits
         new_logo = closing[pending_new[closing]]
         status[new_logo] = CUSTOMER
+        changes.append(pd.DataFrame({"company_idx": new_logo, "week": week, "status": CUSTOMER}))
         anniversary[new_logo] = week % 52
         customer_since[new_logo] = week
         due = np.flatnonzero((status == CUSTOMER) & (anniversary == week % 52) & (customer_since < week - RENEWAL_LEAD_WEEKS))
         if len(due):
             renewed = rng.random(len(due)) < _sigmoid(2.0 + 0.4 * params.fit[due] - 0.7 * params.competitor[due])
             status[due[~renewed]] = FORMER_CUSTOMER
+            changes.append(pd.DataFrame({"company_idx": due[~renewed], "week": week, "status": FORMER_CUSTOMER}))
             owned[due[~renewed]] = 0
             log.append(pd.DataFrame({"company_idx": due, "created_week": week - RENEWAL_LEAD_WEEKS, "close_week": week,
                                      "kind": RENEWAL, "won": renewed, "product": _lowest_product(owned[due] | 1)}))
@@ -210,7 +220,9 @@ def simulate_history(rng: np.random.Generator, companies: pd.DataFrame, params: 
     opportunities = opportunities.loc[opportunities["created_week"] < weeks].reset_index(drop=True)
     return History(weeks=weeks, recent_states=recent, state_at_as_of=state, status=status, in_crm=in_crm,
                    crm_joined_week=crm_joined, owned=owned, open_until=open_until, opportunities=opportunities,
-                   params=params)
+                   params=params, initial_status=initial_status,
+                   status_changes=pd.concat(changes, ignore_index=True).astype(
+                       {"company_idx": np.int64, "week": np.int32, "status": np.int8}))
 
 
 def _lowest_product(owned: np.ndarray) -> np.ndarray:

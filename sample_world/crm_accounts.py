@@ -3,9 +3,11 @@
 Noise is what real CRMs carry: names typed differently from the vendor's, websites pasted as full
 URLs or left empty, states and provinces spelled out or lower case, ZIPs that lost their leading
 zero or gained a +4, Canadian and British postal codes without their space, countries as ISO codes
-or English names in any case (`CA`, `Canada`, `UK`, `deu`), duplicate records of one company, and a
-second export that re-delivers some rows. AnnualRevenue (USD, the figure the vendor sells) is empty
-for a fifth of accounts, but kept filled where the alignment segments by revenue.
+or English names in any case (`CA`, `Canada`, `UK`, `deu`) and duplicate records of one company.
+AnnualRevenue (USD, the figure the vendor sells) is empty for a fifth of accounts, but kept filled
+where the alignment segments by revenue. These are today's values; how each account got there
+(created at lead conversion, Type after its deals, owner changes, re-sent old versions) is
+`account_history`'s.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def name_variants(rng: np.random.Generator, core: pd.Series, suffix: pd.Series, 
         (core + ", " + suffix).where(suffix != "", core),
         full.str.replace("&", "and", regex=False).str.replace(" Inc.", " Incorporated", regex=False),
         "  " + full + " ",
-        core.str.replace("Technologies", "Tech", regex=False).str.replace("International", "Intl", regex=False) + " " + suffix.str.replace(".", "", regex=False),
+        core.str.replace("Technologies", "Tech", regex=False).str.replace("International", "Intl", regex=False)
+        + " " + suffix.str.replace(".", "", regex=False),
     ]
     return pd.Series(np.select([pick == k for k in range(7)], [c.to_numpy() for c in choices], default=full.to_numpy()), index=core.index)
 
@@ -98,7 +101,8 @@ def build_accounts(rng: np.random.Generator, companies: pd.DataFrame, history: H
     status = history.status[company_idx]
     joined = history.crm_joined_week[company_idx]
     weeks_back = np.where(joined < 0, rng.integers(110, 420, n), history.weeks - 1 - np.clip(joined, 0, history.weeks))
-    created = as_of - pd.to_timedelta(weeks_back * 7 + rng.integers(0, 7, n), unit="D") + pd.to_timedelta(rng.integers(8 * 3600, 18 * 3600, n), unit="s")
+    created = (as_of - pd.to_timedelta(weeks_back * 7 + rng.integers(0, 7, n), unit="D")
+               + pd.to_timedelta(rng.integers(8 * 3600, 18 * 3600, n), unit="s"))
     created = created.where(~is_dup, as_of - pd.to_timedelta(rng.integers(20, 500, n), unit="D"))
     modified = created + (as_of - created) * rng.uniform(0.3, 1.0, n)
     employees = pd.array(rows["employees"].to_numpy(), dtype="Int64")
@@ -135,22 +139,3 @@ def build_accounts(rng: np.random.Generator, companies: pd.DataFrame, history: H
     records["Named_Account__c"] = "false"
     records["Exclude_From_Realign__c"] = np.where(rng.random(n) < 0.01, "true", "false")
     return CrmAccounts(records=records, company_idx=company_idx, is_duplicate=is_dup, primary_id_of_company=primary_id)
-
-
-def redelivery(rng: np.random.Generator, records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """A second export: a few rows updated since (newer date, website filled in) and a few stale ones.
-
-    The stale rows carry an older LastModifiedDate and old values (a customer still typed Prospect,
-    another owner), so only a newest-version-wins current view gets them right.
-    """
-    n = len(records)
-    pick = rng.random(n)
-    newer = records.loc[pick < 0.015].copy()
-    newer["LastModifiedDate"] = (as_of - pd.to_timedelta(rng.integers(0, 3600 * 20, len(newer)), unit="s")).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    newer["BillingStreet"] = newer["BillingStreet"].str.replace(" Suite ", " Ste ", regex=False)
-    stale = records.loc[(pick >= 0.015) & (pick < 0.03)].copy()
-    stale_date = pd.to_datetime(stale["LastModifiedDate"]) - pd.to_timedelta(rng.integers(30, 400, len(stale)), unit="D")
-    stale["LastModifiedDate"] = stale_date.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    stale["Type"] = stale["Type"].replace({"Customer": "Prospect", "Former Customer": "Customer"})
-    stale["OwnerId"] = stale["OwnerId"].sample(frac=1.0, random_state=int(rng.integers(0, 2**31))).to_numpy()
-    return pd.concat([newer, stale]).sort_index()

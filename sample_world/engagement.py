@@ -38,7 +38,10 @@ def map_audience(rng: np.random.Generator, contacts: pd.DataFrame) -> tuple[np.n
 
 def simulate_activity(rng: np.random.Generator, contacts: pd.DataFrame, contact_company: np.ndarray, rows: np.ndarray,
                       systems: np.ndarray, recent_states: np.ndarray, mondays: list[pd.Timestamp]) -> tuple[pd.DataFrame, np.ndarray]:
-    """(activity log over the recent weeks, decayed engagement per audience row at as_of)."""
+    """(activity log over the recent weeks, decayed engagement per audience row at as_of).
+
+    The log also names each activity's contact row and kind (-1 for an unsubscribe), which say when
+    a person first raised a hand and when they opted out."""
     persona = contacts["persona"].to_numpy()[rows]
     factor = pd.Series(persona).map(PERSONA_ENGAGEMENT).to_numpy()
     opted_out = contacts["HasOptedOutOfEmail"].to_numpy()[rows] == "true"
@@ -72,6 +75,8 @@ def simulate_activity(rng: np.random.Generator, contacts: pd.DataFrame, contact_
             "ts": log["ts"].to_numpy(),
             "campaign": np.where(log["kind"].to_numpy() == 2, None, CAMPAIGNS[rng.integers(0, len(CAMPAIGNS), len(log))]),
             "source_system": np.asarray(MAP_SYSTEMS, dtype=object)[systems[log["who"].to_numpy()]],
+            "contact_row": rows[log["who"].to_numpy()],
+            "kind": log["kind"].to_numpy(),
         }
     ).sort_values(["ts", "email"], kind="stable").reset_index(drop=True)
     return activities, engagement

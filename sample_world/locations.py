@@ -9,7 +9,7 @@ take their country's canonical form (US five digits, `K1A 0B1`, `SW1A 1AA`, Germ
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 import pycountry
@@ -21,7 +21,7 @@ COUNTRY_ALIASES = {"uk": "GB", "u.k.": "GB", "great britain": "GB", "england": "
                    "northern ireland": "GB", "u.s.": "US", "u.s.a.": "US", "america": "US", "deutschland": "DE"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_code(text: str) -> str:
     """ISO alpha-2 code of a country written as a code, an alpha-3 code or an English name, any case."""
     key = text.strip().lower()

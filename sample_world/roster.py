@@ -91,7 +91,9 @@ def build_roster(rng: np.random.Generator, definitions: pd.DataFrame, as_of: pd.
             "Home_Postal_Code__c": [_home_zip(rng, p["states"], p["country"]) for p in people],
             "Hire_Date__c": hire.strftime("%Y-%m-%d"),
             "Annual_Quota__c": [_quota(rng, p) for p in people],
-            "Max_Accounts__c": pd.array([round(MAX_ACCOUNTS[p["segment"]] * book_scale) if p["role"] in ("AE", "AM") else None for p in people], dtype="Int64"),
+            "Max_Accounts__c": pd.array(
+                [round(MAX_ACCOUNTS[p["segment"]] * book_scale) if p["role"] in ("AE", "AM") else None for p in people], dtype="Int64"
+            ),
             "Industry_Focus__c": [_focus(rng, p) for p in people],
         }
     )

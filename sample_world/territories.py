@@ -297,7 +297,7 @@ def assign_territories(accounts: pd.DataFrame, rules: pd.DataFrame, home_country
         pd.isna(columns.country) | (columns.country == home_country)
     result = np.full(len(accounts), UNASSIGNED, dtype=object)
     open_rows = np.ones(len(accounts), dtype=bool)
-    for (priority, territory), conditions in rules.groupby(["Priority", "Territory_Id"], sort=True):
+    for (_priority, territory), conditions in rules.groupby(["Priority", "Territory_Id"], sort=True):
         fields = set(conditions["Field"])
         hit = open_rows & at_home if not fields & {"BillingCountry", "Id"} else open_rows.copy()
         for field, operator, value in conditions[["Field", "Operator", "Value"]].itertuples(index=False):

@@ -2,10 +2,19 @@
 
 Order matters only through data: companies -> stack and fit -> two years of buying cycle -> CRM
 records -> territories and owners (a few reps left over capacity) -> opportunities and contacts ->
-intent and engagement -> truth. Each step draws from its own random stream, so a seed gives
-byte-identical files. The truth places every CRM account and vendor company with the generator's
-own rule engine (`territories.assign_territories`) on the values written to the landing zone, the
-home country being the most common one among CRM accounts.
+intent and engagement -> when each contact entered the CRM -> every record's edits -> dated CRM
+exports -> truth. Each step draws from its own random stream, so a seed gives byte-identical files.
+
+The CRM arrives as a real one does: a full export 24 weeks before as_of, then a delta every four
+weeks (`deliveries`), so records have a history: contacts created as buying cycles start
+(`contact_timeline`), accounts created at lead conversion and typed Customer only after their
+first won deal (`account_history`), deals delivered open and later closed (`opportunity_history`),
+contacts restated (`contact_history`). Linking anything through today's CRM at a past date learns
+from the future here as it would on a customer's data.
+
+The truth places every CRM account and vendor company with the generator's own rule engine
+(`territories.assign_territories`) on the values written to the landing zone, the home country
+being the most common one among CRM accounts. Every CRM Id in the truth is in the exports.
 """
 
 from __future__ import annotations
@@ -16,12 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sample_world import buying_cycle, crm_accounts, engagement, intent, opportunities, technographics, vendor
+from sample_world import buying_cycle, crm_accounts, deliveries, engagement, intent, opportunities, technographics, vendor
+from sample_world.account_history import account_history, converted_with_first_deal, stale_resends
+from sample_world.contact_history import contact_history
+from sample_world.contact_timeline import creation_dates, private_addresses
 from sample_world.contacts import build_contacts
 from sample_world.locations import home_country
+from sample_world.opportunity_history import opportunity_history
 from sample_world.roster import build_roster, over_capacity
-from sample_world.territories import (ACCOUNT_RULE_FIELDS, UNASSIGNED, assign_territories, build_alignment,
-                                      covered_countries)
+from sample_world.territories import ACCOUNT_RULE_FIELDS, UNASSIGNED, assign_territories, build_alignment, covered_countries
 from sample_world.truth import write_truth
 from sample_world.universe import build_companies
 from sample_world.writers import write_csv, write_parquet
@@ -33,7 +45,8 @@ HORIZON_DAYS = 90
 LATEST_INTENT_MONDAY = pd.Timestamp("2026-11-02")
 VENDOR_PART_ROWS = 1_000_000
 STREAMS = ("universe", "stack", "fit", "history", "accounts", "owners", "opportunities", "contacts", "vendor",
-           "technographics", "bombora", "g2", "map", "scores", "outcomes", "redelivery")
+           "technographics", "bombora", "g2", "map", "scores", "outcomes", "redelivery", "contact_timeline",
+           "opportunity_history", "contact_history")
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
@@ -123,12 +136,24 @@ def generate(size: str, seed: int, out: Path) -> dict:
         counts[str(path.relative_to(out))] = rows
 
     stamp = as_of.strftime("%Y-%m-%d")
-    record(land / f"crm/accounts/accounts_{stamp}.csv", write_csv(records, land / f"crm/accounts/accounts_{stamp}.csv", bom=True))
-    delta = crm_accounts.redelivery(rng["redelivery"], records, as_of)
-    record(land / f"crm/accounts/accounts_{stamp}_delta.csv", write_csv(delta, land / f"crm/accounts/accounts_{stamp}_delta.csv"))
-    record(land / f"crm/opportunities/opportunities_{stamp}.csv", write_csv(opps, land / f"crm/opportunities/opportunities_{stamp}.csv"))
-    contact_file = land / f"crm/contacts/contacts_{stamp}.csv"
-    record(contact_file, write_csv(contacts.drop(columns="persona"), contact_file, bom=True))
+    exports = deliveries.calendar(as_of)
+    deals = opportunity_history(rng["opportunity_history"], opps, as_of, exports)
+    created = pd.DatetimeIndex(pd.to_datetime(records["CreatedDate"], utc=True).dt.tz_localize(None))
+    created = converted_with_first_deal(rng["redelivery"], accounts, history, deals.records, created, as_of)
+    account_exports = deliveries.with_same_day_fix(exports)
+    account_versions = account_history(rng["redelivery"], accounts, records, created, history, deals.records, users,
+                                       as_of, account_exports)
+    account_files = account_exports.names("crm/accounts/accounts")
+    account_files[-1] = f"crm/accounts/accounts_{stamp}_delta.csv"
+    account_frames = deliveries.deliver(account_versions.edits, account_exports, account_versions.state_at)
+    stale = stale_resends(rng["redelivery"], deliveries.split(account_versions.edits, account_exports),
+                          account_versions.state_at)
+    account_frames[-1] = pd.concat([account_frames[-1], stale], ignore_index=True)
+    for name, frame in zip(account_files, account_frames):
+        record(land / name, write_csv(frame, land / name, bom=not name.endswith("_delta.csv")))
+    for name, frame in zip(exports.names("crm/opportunities/opportunities"),
+                           deliveries.deliver(deals.edits, exports, deals.state_at)):
+        record(land / name, write_csv(frame, land / name))
     record(land / f"crm/users/users_{stamp}.csv", write_csv(users, land / f"crm/users/users_{stamp}.csv"))
     record(land / "territories/definitions/territories.csv", write_csv(definitions, land / "territories/definitions/territories.csv"))
     record(land / "territories/rules/territory_rules.csv", write_csv(alignment.rules, land / "territories/rules/territory_rules.csv"))
@@ -159,6 +184,14 @@ def generate(size: str, seed: int, out: Path) -> dict:
     audience, systems = engagement.map_audience(rng["map"], contacts)
     activities, engaged = engagement.simulate_activity(rng["map"], contacts, contact_company, audience, systems,
                                                        history.recent_states, mondays)
+    account_row = pd.Index(records["Id"]).get_indexer(contacts["AccountId"])
+    contact_created, known_first = creation_dates(rng["contact_timeline"], contacts, account_row, account_versions.created,
+                                              contact_company, history.recent_states, mondays, activities,
+                                              history.opportunities["company_idx"].to_numpy(), deals.created, as_of)
+    contacts, activities = private_addresses(rng["contact_timeline"], contacts, known_first, activities)
+    people = contact_history(rng["contact_history"], contacts, contact_created, activities, as_of)
+    for name, frame in zip(exports.names("crm/contacts/contacts"), deliveries.deliver(people.edits, exports, people.state_at)):
+        record(land / name, write_csv(frame, land / name, bom=True))
     for system in ("marketo", "pardot", "eloqua", "hubspot"):
         frame = engagement.format_activities(activities, system)
         suffix = ".csv.gz" if system == "eloqua" else ".csv"

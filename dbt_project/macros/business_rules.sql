@@ -3,12 +3,16 @@
     coalesce(lower(trim({{ expression }})) like 'customer%', false)
 {%- endmacro %}
 
-{#- An opportunity is won when the CRM says so or its stage starts with a won-stage prefix. -#}
+{#-
+    An opportunity is won when the CRM says so (IsWon) or its stage, trimmed and in any case, starts
+    with one of var('won_stage_prefixes') (the ICP setting), taken literally. The one definition of
+    a won deal: staging carries it as is_won and every later step, Python scoring included, reads it.
+-#}
 {% macro is_won_opportunity(is_won_column, stage_column) -%}
     (
         coalesce({{ is_won_column }}, false)
         {%- for prefix in var('won_stage_prefixes') %}
-        or lower(trim({{ stage_column }})) like '{{ prefix | lower | replace("'", "''") }}%'
+        or coalesce(starts_with(lower(trim({{ stage_column }})), '{{ prefix | trim | lower | replace("'", "''") }}'), false)
         {%- endfor %}
     )
 {%- endmacro %}

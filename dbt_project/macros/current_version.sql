@@ -25,14 +25,7 @@
             select
                 history.*
                 {%- if modified_column %},
-                coalesce(
-                    {{ modified_column }},
-                    max({{ modified_column }}) over (
-                        partition by {{ keys }}
-                        order by _delivery_seq, _row_number
-                        rows between unbounded preceding and current row
-                    )
-                ) as effective_modified_at
+                {{ effective_modified_at(modified_column, keys) }} as effective_modified_at
                 {%- endif %}
             from {{ relation }} as history
         ) as versions

@@ -1,43 +1,76 @@
 {#-
-    Registered domain of a URL, host name or e-mail domain, lower case: drops the scheme,
-    user info, path, query, port, trailing dot and any sub-domains (www. included), keeping one
-    label more for the common two-part public suffixes (co.uk, com.au, ...). The suffix list is
-    deliberately small: it covers the suffixes that business websites in the landing zone use,
-    without shipping the full public-suffix list.
+    Registered domains, the rule entity resolution keys companies by. Python's
+    models_ml.identity.normalize.registered_domain is the same rule: both read the public_suffixes
+    and free_mail_domains seeds, and tests/unit/dbt/test_registered_domain.py runs both on the
+    same hard cases, so an intent row for acme.com.pe joins the company keyed acme.com.pe.
 -#}
-{% macro multi_part_public_suffixes() -%}
-    {{ return([
-        'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'ltd.uk', 'plc.uk', 'me.uk', 'net.uk',
-        'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au',
-        'co.nz', 'org.nz', 'net.nz',
-        'co.jp', 'ne.jp', 'or.jp',
-        'co.in', 'net.in', 'org.in', 'firm.in',
-        'co.za', 'org.za',
-        'com.br', 'com.mx', 'com.ar', 'com.cn', 'com.hk', 'com.sg', 'com.tw', 'com.tr', 'co.kr',
-        'co.il', 'com.my', 'com.ph'
-    ]) }}
+
+{#- The most labels a rule of the public_suffixes seed has (a wildcard counts as one). -#}
+{% macro public_suffix_max_labels() -%}
+    {{ return(4) }}
 {%- endmacro %}
 
+{#-
+    What may be the host name of a URL, bare host name or e-mail address: surrounding whitespace,
+    the scheme (with its slashes, so acme.com:8080 keeps its host), the path, user info or
+    mailbox, the port and outer dots go.
+-#}
+{% macro domain_host_candidate(expression) -%}
+    trim(regexp_replace(regexp_replace(regexp_extract(regexp_replace(
+        regexp_replace(cast({{ expression }} as varchar), '^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$', '', 'g'),
+        '^[A-Za-z][A-Za-z0-9+.\-]*:/+', ''), '^[^/?#\\ \t\n\r\f\v]*'),
+        '^.*@', ''), ':.*$', ''), '.')
+{%- endmacro %}
+
+{#-
+    The candidate in lower case when it is a host name: ASCII labels (punycode for international
+    names) whose last label is not a number, so an IP address is no host name here; else NULL.
+-#}
+{% macro domain_host(candidate) -%}
+    case
+        when regexp_full_match(
+                {{ candidate }},
+                '(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?'
+            )
+            and not regexp_full_match({{ candidate }}, '.*\.[0-9]+')
+            then lower({{ candidate }})
+    end
+{%- endmacro %}
+
+{#- The last `labels` labels of a host name; NULL when it has fewer. -#}
+{% macro domain_tail(host, labels) -%}
+    nullif(regexp_extract({{ host }}, '[^.]+(\.[^.]+){{ '{' ~ (labels - 1) ~ '}' }}$'), '')
+{%- endmacro %}
+
+{#-
+    Registered domain of a URL, host name or e-mail address: one label more than its public suffix,
+    as the Public Suffix List decides it. An exception rule (!city.kawasaki.jp) prevails and names
+    the registered domain itself; else the longest exact (co.uk) or wildcard (*.ck) rule; else the
+    top-level label. A host that is itself a public suffix, an IP address or a bare word gives NULL.
+    Written as a correlated subquery so that DuckDB works out each distinct value once.
+-#}
 {% macro normalize_domain(expression) -%}
-    {%- set suffix_pattern = multi_part_public_suffixes() | map('replace', '.', '\\.') | join('|') -%}
-    {%- set host -%}
-        rtrim(
-            regexp_replace(
-                regexp_replace(
-                    regexp_replace(
-                        regexp_replace(lower(trim({{ expression }})), '^[a-z][a-z0-9+.-]*://', ''),
-                    '^[^/?#]*@', ''),
-                '[/?#].*$', ''),
-            ':[0-9]*$', ''),
-        '.')
-    {%- endset -%}
-    nullif(
-        case
-            when regexp_matches({{ host }}, '(^|\.)({{ suffix_pattern }})$')
-                then coalesce(nullif(regexp_extract({{ host }}, '([^.]+\.[^.]+\.[^.]+)$', 1), ''), {{ host }})
-            else coalesce(nullif(regexp_extract({{ host }}, '([^.]+\.[^.]+)$', 1), ''), {{ host }})
-        end,
-    '')
+    {%- set rules = "(select rule from " ~ ref('public_suffixes') ~ ")" -%}
+    (
+        select
+            case
+                {%- for labels in range(public_suffix_max_labels(), 1, -1) %}
+                when '!' || {{ domain_tail('registered_host', labels) }} in {{ rules }}
+                    then {{ domain_tail('registered_host', labels) }}
+                {%- endfor %}
+                {%- for labels in range(public_suffix_max_labels(), 1, -1) %}
+                when {{ domain_tail('registered_host', labels) }} in {{ rules }}
+                    or ({{ domain_tail('registered_host', labels) }} is not null
+                        and '*.' || {{ domain_tail('registered_host', labels - 1) }} in {{ rules }})
+                    then {{ domain_tail('registered_host', labels + 1) }}
+                {%- endfor %}
+                else {{ domain_tail('registered_host', 2) }}
+            end
+        from (
+            select {{ domain_host('host_candidate') }} as registered_host
+            from (select {{ domain_host_candidate(expression) }} as host_candidate) as candidates
+        ) as hosts
+    )
 {%- endmacro %}
 
 {#- Lower-cased, trimmed e-mail address; empty strings become NULL. -#}
@@ -45,27 +78,22 @@
     nullif(lower(trim({{ expression }})), '')
 {%- endmacro %}
 
-{#- Registered domain of an e-mail address, so that jane@mail.acme.co.uk joins acme.co.uk. -#}
+{#-
+    Registered domain of an e-mail address, so that jane@mail.acme.co.uk joins acme.co.uk; free-mail
+    domains are kept (is_free_mail_domain tells them apart).
+-#}
 {% macro email_domain(expression) -%}
     case
-        when strpos(trim({{ expression }}), '@') > 0
-            then {{ normalize_domain("split_part(trim(" ~ expression ~ "), '@', 2)") }}
+        when strpos({{ expression }}, '@') > 0
+            then {{ normalize_domain(expression) }}
     end
 {%- endmacro %}
 
 {#-
-    Free-mail providers: contacts on these domains can never be tied to a company by domain.
-    identity.domain_keys already excludes them; the list guards the join anyway.
+    Whether a registered domain belongs to a consumer mailbox provider (the free_mail_domains seed,
+    which entity resolution reads too): contacts on these domains are never tied to a company by
+    domain.
 -#}
-{% macro free_mail_domains() -%}
-    {{ return([
-        'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.uk', 'ymail.com', 'hotmail.com',
-        'hotmail.co.uk', 'outlook.com', 'live.com', 'msn.com', 'aol.com', 'icloud.com', 'me.com',
-        'mac.com', 'protonmail.com', 'proton.me', 'gmx.com', 'gmx.net', 'mail.com', 'zoho.com',
-        'yandex.com', 'qq.com', '163.com', 'comcast.net', 'verizon.net', 'att.net'
-    ]) }}
-{%- endmacro %}
-
 {% macro is_free_mail_domain(expression) -%}
-    coalesce({{ expression }} in ('{{ free_mail_domains() | join("', '") }}'), false)
+    coalesce({{ expression }} in (select domain from {{ ref('free_mail_domains') }}), false)
 {%- endmacro %}

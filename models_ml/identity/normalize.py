@@ -9,52 +9,31 @@ same rules as DuckDB macros for the million-row side, built from the constants d
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from pathlib import Path
 
-# Multi-label public suffixes: the registered domain is one label more than these. A small
-# built-in list (no network at run time) covering the suffixes business websites actually use.
-MULTI_LABEL_SUFFIXES: frozenset[str] = frozenset(
-    {
-        "co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "sch.uk",
-        "nhs.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au",
-        "co.nz", "org.nz", "net.nz", "govt.nz", "ac.nz", "co.jp", "ne.jp", "or.jp", "ac.jp",
-        "go.jp", "co.kr", "or.kr", "ac.kr", "co.in", "net.in", "org.in", "firm.in", "gen.in",
-        "ind.in", "ac.in", "com.br", "net.br", "org.br", "com.mx", "org.mx", "gob.mx",
-        "com.cn", "net.cn", "org.cn", "com.hk", "org.hk", "com.sg", "org.sg", "edu.sg",
-        "com.tw", "org.tw", "co.za", "org.za", "com.ar", "com.tr", "co.il", "org.il",
-        "com.my", "co.id", "com.ph", "com.vn", "com.co", "com.pe", "com.ua", "co.th",
-        "in.th", "com.pk", "com.eg", "com.sa", "com.ng", "co.ke", "com.pl", "com.es",
-        "com.pt", "co.at", "or.at", "com.gr", "com.ru", "com.ec", "com.uy", "com.ve",
-        "com.do", "com.gt", "com.pr", "com.qa", "com.kw", "com.bh", "com.lb", "com.jo",
-        "co.ve", "com.bd", "com.np", "com.lk", "co.ma", "co.tz", "co.ug", "co.zw",
-    }
-)
+SEED_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+PUBLIC_SUFFIX_SEED = SEED_DIR / "public_suffixes.csv"
+FREE_MAIL_SEED = SEED_DIR / "free_mail_domains.csv"
+
+
+def _seed_column(path: Path, column: str) -> frozenset[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row[column] for row in csv.DictReader(handle))
+
+
+# The Public Suffix List rules (``co.uk``, wildcard ``*.ck``, exception ``!www.ck``) in ASCII form,
+# read from the dbt seed that staging's ``normalize_domain`` macro reads too: one list for both.
+PUBLIC_SUFFIX_RULES: frozenset[str] = _seed_column(PUBLIC_SUFFIX_SEED, "rule")
+# The most labels a public suffix can have (a wildcard counts as one), so how far to look back.
+MAX_SUFFIX_LABELS: int = max(len(rule.lstrip("!").split(".")) for rule in PUBLIC_SUFFIX_RULES)
 
 # Consumer mailbox providers: a contact at one of these says nothing about the employer, and a
-# CRM "website" pointing at one must never link two companies.
-FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
-    {
-        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.ca", "yahoo.fr",
-        "yahoo.de", "yahoo.co.in", "yahoo.com.au", "yahoo.co.jp", "ymail.com", "rocketmail.com",
-        "outlook.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "live.com",
-        "live.co.uk", "msn.com", "passport.com", "aol.com", "aim.com", "icloud.com", "me.com",
-        "mac.com", "proton.me", "protonmail.com", "protonmail.ch", "pm.me", "gmx.com", "gmx.net",
-        "gmx.de", "gmx.us", "web.de", "mail.com", "email.com", "usa.com", "zoho.com",
-        "zohomail.com", "yandex.com", "yandex.ru", "ya.ru", "mail.ru", "inbox.ru", "bk.ru",
-        "list.ru", "rambler.ru", "qq.com", "163.com", "126.com", "sina.com", "sohu.com",
-        "yeah.net", "naver.com", "hanmail.net", "daum.net", "comcast.net", "verizon.net",
-        "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "charter.net", "earthlink.net",
-        "optonline.net", "frontier.com", "windstream.net", "centurylink.net", "juno.com",
-        "netzero.net", "roadrunner.com", "rr.com", "fastmail.com", "fastmail.fm", "hey.com",
-        "tutanota.com", "tuta.io", "hushmail.com", "inbox.com", "lycos.com", "rediffmail.com",
-        "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "t-online.de",
-        "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com",
-        "libero.it", "virgilio.it", "tiscali.it", "seznam.cz", "wp.pl", "o2.pl", "interia.pl",
-        "bigpond.com", "optusnet.com.au", "shaw.ca", "rogers.com", "sympatico.ca",
-        "mailinator.com", "guerrillamail.com", "example.com",
-    }
-)
+# CRM "website" pointing at one must never link two companies. Kept in the dbt seed beside the
+# suffixes, which dbt's ``is_free_mail_domain`` reads too.
+FREE_MAIL_DOMAINS: frozenset[str] = _seed_column(FREE_MAIL_SEED, "domain")
 
 # Legal-form and filler words that differ between sources for the same company. Only removed at
 # the end of a name (``Co`` in ``Co-Operative Bank`` stays) and never down to an empty name.
@@ -65,9 +44,17 @@ LEGAL_SUFFIXES: tuple[str, ...] = (
     "and",
 )
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:/*")
-_HOST_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?$")
-_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+# Host rules, shared verbatim with ``sql_normalize`` and written the same in the ``domain_host`` dbt
+# macro. Only ASCII whitespace counts; a scheme needs its slashes, so ``acme.com:8080`` keeps its
+# host; a host is ASCII labels (punycode for international names) whose last label is not a number,
+# so IP addresses have no registered domain.
+HOST_TRIM_PATTERN = r"^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$"
+HOST_SCHEME_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:/+"
+HOST_AUTHORITY_PATTERN = r"^[^/?#\\ \t\n\r\f\v]*"
+HOST_USER_PATTERN = r"^.*@"
+HOST_PORT_PATTERN = r":.*$"
+HOST_PATTERN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+HOST_NUMERIC_TLD_PATTERN = r".*\.[0-9]+"
 
 # Name rules, shared verbatim with the SQL macros in ``sql_normalize``.
 NAME_AND_PATTERN = r"[&+]"
@@ -90,37 +77,44 @@ def host_of(value: str | None) -> str | None:
     """The lower-case host name of a URL, bare domain or e-mail address, without port or dots."""
     if value is None:
         return None
-    text = str(value).strip().lower()
-    if not text or text in {"nan", "none", "null"}:
+    text = re.sub(HOST_TRIM_PATTERN, "", str(value))
+    text = re.sub(HOST_SCHEME_PATTERN, "", text)
+    text = re.match(HOST_AUTHORITY_PATTERN, text).group(0)
+    text = re.sub(HOST_USER_PATTERN, "", text)
+    text = re.sub(HOST_PORT_PATTERN, "", text).strip(".")
+    if not re.fullmatch(HOST_PATTERN, text) or re.fullmatch(HOST_NUMERIC_TLD_PATTERN, text):
         return None
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#\\\s]", text, maxsplit=1)[0]
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    text = text.split(":", 1)[0].strip(".")
-    if not text or "." not in text or _IPV4.match(text):
-        return None
-    labels = text.split(".")
-    if not all(_HOST_LABEL.match(label) for label in labels):
-        return None
-    if labels[-1].isdigit():
-        return None
-    return text
+    return text.lower()
+
+
+def public_suffix_labels(host: str) -> int:
+    """How many trailing labels of a host are its public suffix, as the Public Suffix List says:
+    an exception rule (``!city.kawasaki.jp``) prevails and its suffix is one label shorter; else
+    the longest exact (``co.uk``) or wildcard (``*.ck``) rule; else the top-level label alone."""
+    labels = host.split(".")
+    counts = range(min(len(labels), MAX_SUFFIX_LABELS), 1, -1)
+    tails = {count: ".".join(labels[-count:]) for count in range(1, len(labels) + 1)}
+    for count in counts:
+        if f"!{tails[count]}" in PUBLIC_SUFFIX_RULES:
+            return count - 1
+    for count in counts:
+        if tails[count] in PUBLIC_SUFFIX_RULES or f"*.{tails[count - 1]}" in PUBLIC_SUFFIX_RULES:
+            return count
+    return 1
 
 
 def registered_domain(value: str | None) -> str | None:
     """The registered domain (``acme.co.uk``) of a website, URL or e-mail, public-suffix aware.
 
     Sub-domains (``www``, ``www2``, ``shop``) are dropped so that every address of one company
-    agrees; a value that is not a host name gives None.
+    agrees; a value that is not a host name (an IP address, a bare word, a public suffix itself)
+    gives None.
     """
     host = host_of(value)
     if host is None:
         return None
     labels = host.split(".")
-    keep = 3 if ".".join(labels[-2:]) in MULTI_LABEL_SUFFIXES else 2
+    keep = public_suffix_labels(host) + 1
     if len(labels) < keep:
         return None
     return ".".join(labels[-keep:])

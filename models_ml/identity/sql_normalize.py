@@ -2,7 +2,9 @@
 
 A Python UDF costs microseconds per row; the same rules expressed as DuckDB regular expressions
 run vectorised on every core. The patterns and word lists come from ``normalize`` so the two
-implementations cannot drift apart silently (a unit test compares them on awkward inputs).
+implementations cannot drift apart silently (a unit test compares them on awkward inputs). The
+registered domain is a correlated subquery over the host, so DuckDB works it out once per distinct
+value and looks each candidate suffix up in the public-suffix rules with a hash join.
 """
 
 from __future__ import annotations
@@ -20,6 +22,36 @@ def _sql_list(values) -> str:
     return "[" + ", ".join(_sql_text(v) for v in sorted(values)) + "]"
 
 
+RULES_TABLE = "terrain_public_suffix_rules"
+
+
+def _tail_macros() -> str:
+    """``terrain_tail_<n>(host)``: the last n labels of a host, NULL when it has fewer."""
+    return "\n".join(
+        f"create or replace temp macro terrain_tail_{count}(h) as "
+        f"(nullif(regexp_extract(h, '[^.]+(\\.[^.]+){{{count - 1}}}$'), ''));"
+        for count in range(1, py.MAX_SUFFIX_LABELS + 2)
+    )
+
+
+def _registered_domain_case(host: str) -> str:
+    """The Public Suffix List algorithm of ``normalize.public_suffix_labels`` as one CASE over a
+    host: an exception rule first, then the longest exact or wildcard rule, else the top-level
+    label; the registered domain is one label more."""
+    rules = f"(select rule from {RULES_TABLE})"
+    counts = range(py.MAX_SUFFIX_LABELS, 1, -1)
+    exceptions = [
+        f"when '!' || terrain_tail_{count}({host}) in {rules} then terrain_tail_{count}({host})"
+        for count in counts
+    ]
+    matches = [
+        f"when terrain_tail_{count}({host}) in {rules} or (terrain_tail_{count}({host}) is not null "
+        f"and '*.' || terrain_tail_{count - 1}({host}) in {rules}) then terrain_tail_{count + 1}({host})"
+        for count in counts
+    ]
+    return "case " + " ".join(exceptions + matches) + f" else terrain_tail_2({host}) end"
+
+
 def normalizer_macros_sql() -> str:
     """The ``CREATE OR REPLACE MACRO`` statements for every normaliser (temporary macros)."""
     name_steps = (
@@ -30,28 +62,23 @@ def normalizer_macros_sql() -> str:
     )
     return f"""
 create or replace temp macro terrain_host_candidate(x) as (
-    trim(regexp_replace(
-        regexp_extract(
-            regexp_replace(regexp_replace(lower(trim(cast(x as varchar))), '^.*@', ''),
-                           '^[a-z][a-z0-9+.\\-]*:/*', ''),
-            '^[^/?#\\\\\\s]*'),
-        ':.*$', ''), '.')
+    trim(regexp_replace(regexp_replace(regexp_extract(regexp_replace(
+        regexp_replace(cast(x as varchar), {_sql_text(py.HOST_TRIM_PATTERN)}, '', 'g'),
+        {_sql_text(py.HOST_SCHEME_PATTERN)}, ''), {_sql_text(py.HOST_AUTHORITY_PATTERN)}),
+        {_sql_text(py.HOST_USER_PATTERN)}, ''), {_sql_text(py.HOST_PORT_PATTERN)}, ''), '.')
 );
 create or replace temp macro terrain_host(x) as (
-    case when regexp_full_match(terrain_host_candidate(x),
-                                '([a-z0-9]([a-z0-9\\-]*[a-z0-9])?\\.)+[a-z0-9]([a-z0-9\\-]*[a-z0-9])?')
-              and not regexp_full_match(terrain_host_candidate(x), '.*\\.[0-9]+')
-         then terrain_host_candidate(x) end
+    case when regexp_full_match(terrain_host_candidate(x), {_sql_text(py.HOST_PATTERN)})
+              and not regexp_full_match(terrain_host_candidate(x), {_sql_text(py.HOST_NUMERIC_TLD_PATTERN)})
+         then lower(terrain_host_candidate(x)) end
 );
+{_tail_macros()}
 create or replace temp macro terrain_registered_domain(x) as (
-    case when list_contains({_sql_list(py.MULTI_LABEL_SUFFIXES)},
-                            regexp_extract(terrain_host(x), '[^.]+\\.[^.]+$'))
-         then nullif(regexp_extract(terrain_host(x), '[^.]+\\.[^.]+\\.[^.]+$'), '')
-         else nullif(regexp_extract(terrain_host(x), '[^.]+\\.[^.]+$'), '') end
+    (select {_registered_domain_case("h")} from (select terrain_host(x) as h))
 );
 create or replace temp macro terrain_company_domain(x) as (
-    case when list_contains({_sql_list(py.FREE_MAIL_DOMAINS)}, terrain_registered_domain(x))
-         then null else terrain_registered_domain(x) end
+    (select case when not list_contains({_sql_list(py.FREE_MAIL_DOMAINS)}, d) then d end
+     from (select terrain_registered_domain(x) as d))
 );
 create or replace temp macro terrain_company_name(s) as (
     nullif(regexp_replace(regexp_replace(trim({name_steps}),
@@ -84,5 +111,10 @@ create or replace temp macro terrain_street_number(x) as (
 
 
 def install_normalizers(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``terrain_*`` normaliser macros on a DuckDB connection (session scoped)."""
+    """Create the ``terrain_*`` normaliser macros on a DuckDB connection (session scoped), with the
+    public-suffix rules they look domains up in as a temporary table."""
+    con.execute(
+        f"create or replace temp table {RULES_TABLE} as select unnest($rules) as rule",
+        {"rules": sorted(py.PUBLIC_SUFFIX_RULES)},
+    )
     con.execute(normalizer_macros_sql())

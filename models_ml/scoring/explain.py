@@ -1,10 +1,15 @@
-"""``top_reasons``: the three strongest signed factors behind a readiness score, in words.
+"""``top_reasons`` and ``fit_reasons``: the three strongest signed factors behind a score, in words.
 
 LightGBM's ``pred_contrib=True`` gives each feature's additive contribution to the margin (exact
 tree SHAP). Related features are summed into one business factor first (all intent columns are
 "intent", the engagement columns are "engagement") so the three reasons are three different things
 rather than three flavours of intent; each factor is then worded from the row's own values, with
-a ``+`` when it raises readiness and a ``-`` when it lowers it.
+a ``+`` when it raises the score and a ``-`` when it lowers it.
+
+``fit_reasons`` explain the ICP fit the same way, from the fit model trained on every company (the
+published ``fit_score`` comes from out-of-fold models that each left a third of the market out, so
+the reasons describe the model, not the exact fold that scored the row); only firmographic and
+technographic factors can appear there, worded against the customers the model learned from.
 
 SHAP costs ~1.7 s per 10k rows on these machines, so callers explain only the rows people read
 (tiers A and B, or the top N per territory) and leave the others empty.
@@ -12,12 +17,14 @@ SHAP costs ~1.7 s per 10k rows on these machines, so callers explain only the ro
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
 from models_ml.scoring.features import FeatureSpec, slug
+from models_ml.scoring.fit import FitResult
 from models_ml.scoring.readiness import ReadinessModel
 
 SEPARATOR = " | "
@@ -78,16 +85,23 @@ def _map(row: pd.Series, up: bool) -> str:
     return f"{'High' if up else 'Low'} marketing lead score ({_n(score)})"
 
 
-def _size(row: pd.Series, up: bool) -> str:
+def _size_label(row: pd.Series) -> str:
+    """Employees back from the model's log scale, so both wordings name the company's real size."""
     employees = int(round(np.expm1(row["log_employees"]))) if pd.notna(row.get("log_employees")) else None
-    size = f"{employees:,} employees" if employees is not None else "unknown size"
-    return f"Company size ({size}) {'matches' if up else 'is unlike'} accounts that buy"
+    return f"{employees:,} employees" if employees is not None else "unknown size"
+
+
+def _industry_label(row: pd.Series) -> str:
+    sector = row.get("naics_sector")
+    return f"NAICS {_n(sector)}" if pd.notna(sector) else "Unknown industry"
+
+
+def _size(row: pd.Series, up: bool) -> str:
+    return f"Company size ({_size_label(row)}) {'matches' if up else 'is unlike'} accounts that buy"
 
 
 def _industry(row: pd.Series, up: bool) -> str:
-    sector = row.get("naics_sector")
-    label = f"NAICS {_n(sector)}" if pd.notna(sector) else "Unknown industry"
-    return f"{label} accounts {'often' if up else 'rarely'} open deals"
+    return f"{_industry_label(row)} accounts {'often' if up else 'rarely'} open deals"
 
 
 def _competitor(row: pd.Series, up: bool) -> str:
@@ -119,6 +133,20 @@ def _technology(name: str) -> Callable[[pd.Series, bool], str]:
     return lambda row, up: f"Uses {name}" if _n(row.get(column)) > 0 else f"Does not use {name}"
 
 
+def _fit_size(row: pd.Series, up: bool) -> str:
+    return f"Size ({_size_label(row)}) {'like' if up else 'unlike'} existing customers"
+
+
+def _fit_industry(row: pd.Series, up: bool) -> str:
+    return f"{_industry_label(row)} {'common' if up else 'rare'} among customers"
+
+
+def _fit_stack(row: pd.Series, up: bool) -> str:
+    count, categories = _n(row.get("tech_count")), _n(row.get("tech_category_count"))
+    return (f"Technology stack ({count} product{'s' if count != 1 else ''} in {categories} "
+            f"categor{'ies' if categories != 1 else 'y'}) {'like' if up else 'unlike'} customers'")
+
+
 def phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]]:
     book = {"intent": _intent, "engagement": _engagement, "map": _map, "size": _size,
             "industry": _industry, "competitor": _competitor, "stack": _stack,
@@ -127,17 +155,32 @@ def phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]
     return book
 
 
+def fit_phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]]:
+    """The readiness wording, with size, industry and stack said against the customers fit learns from."""
+    return {**phrase_book(spec), "size": _fit_size, "industry": _fit_industry, "stack": _fit_stack}
+
+
 def top_reasons(model: ReadinessModel, frame: pd.DataFrame, n_reasons: int = N_REASONS) -> pd.Series:
     """``"+ reason | - reason | + reason"`` per row of ``frame`` (a snapshot slice), same index."""
+    return explain(model.booster, model.features, frame, phrase_book(model.spec), n_reasons)
+
+
+def fit_reasons(fit: FitResult, spec: FeatureSpec, frame: pd.DataFrame, n_reasons: int = N_REASONS) -> pd.Series:
+    """The fit score's ``"+ reason | - reason | + reason"`` per row of ``frame``, same index."""
+    return explain(fit.booster, fit.features, frame, fit_phrase_book(spec), n_reasons)
+
+
+def explain(booster: lgb.Booster, features: list[str], frame: pd.DataFrame,
+            book: dict[str, Callable[[pd.Series, bool], str]], n_reasons: int = N_REASONS) -> pd.Series:
+    """The ``n_reasons`` business factors with the largest contributions to ``booster``'s margin, worded."""
     if frame.empty:
         return pd.Series(dtype="string", index=frame.index)
-    contributions = model.booster.predict(frame[model.features].astype(float), pred_contrib=True)[:, :-1]
-    factors = [factor_of(f) for f in model.features]
+    contributions = booster.predict(frame[features].astype(float), pred_contrib=True)[:, :-1]
+    factors = [factor_of(f) for f in features]
     names = list(dict.fromkeys(factors))
     grouping = np.zeros((len(factors), len(names)))
     grouping[np.arange(len(factors)), [names.index(f) for f in factors]] = 1.0
     by_factor = contributions @ grouping
-    book = phrase_book(model.spec)
     strongest = np.argsort(-np.abs(by_factor), axis=1, kind="stable")[:, :n_reasons]
     reasons = []
     for i, (_, row) in enumerate(frame.iterrows()):

@@ -1,11 +1,26 @@
 """Point-in-time account features: what a rep could have known at the end of day ``t``.
 
 Training stacks snapshots taken at past dates and learns what followed each; if a snapshot saw a
-single row dated after its ``t`` the backtest would flatter the model and the live scores would
-disappoint. So every table is cut by its own date before anything is aggregated: intent weeks that
-ended on or before ``t``, activities and MAP scores stamped on or before ``t``, opportunities
-created on or before ``t`` (their outcome only counts once their close date has passed), technology
-installs first seen on or before ``t``.
+single row dated after its ``t``, or a link made after ``t``, the backtest would flatter the model
+and the live scores would disappoint. So a snapshot at ``t`` sees each record only as it was at
+``t`` (the rules are the time machine's, tests/integration/test_time_machine.py):
+
+- the accounts are the companies known at ``t``: the vendor universe and the CRM companies whose
+  first account was created by ``t`` (the live snapshot keeps every company known today, so the
+  published tables cover the whole TAM);
+- intent weeks that ended by ``t``; activities and lead scores stamped by ``t`` (a lead score as the
+  address's newest score of each system by then), tied to the company of a CRM contact that existed
+  at ``t`` (its account at ``t``), else of the e-mail domain if that company was known at ``t``, else
+  to none (:mod:`models_ml.scoring.links`); engaged contacts count e-mail addresses;
+- opportunities created by ``t`` in their version at ``t``: stage, outcome, close date, type and
+  amount as the CRM showed them then, closed by ``t`` only if that version is closed with a close
+  date by ``t``; customer status is a deal won by ``t``, never today's account ``Type`` (only the
+  live snapshot adds it);
+- technology installs first seen by ``t`` (last seen after ``t`` reads as seen at ``t``).
+
+Not point in time: the firmographic columns (``log_employees``, ``log_revenue``, ``naics_sector``,
+``company_age``) come from today's golden record, because the vendor universe keeps no history,
+and which records and domains make up a company is today's entity resolution.
 
 The vocabulary of columns (which technologies and categories get their own feature) is a
 :class:`FeatureSpec` fixed once per model, so every snapshot of a training set and the live
@@ -22,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from models_ml.scoring.inputs import ACTIVITY_TYPES, INTENT_VENDORS, ScoringInputs
+from models_ml.scoring.links import accounts_at, valid_at
 
 ENGAGEMENT_HALF_LIFE_DAYS = 30.0
 ACTIVITY_LOOKBACK_DAYS = 365
@@ -44,7 +60,7 @@ class FeatureSpec:
         return {k: list(v) for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "FeatureSpec":
+    def from_dict(cls, data: dict) -> FeatureSpec:
         return cls(**{k: tuple(data.get(k, ())) for k in ("technologies", "categories",
                                                           "competitor_technologies")})
 
@@ -86,6 +102,7 @@ def feature_columns(spec: FeatureSpec) -> list[str]:
 
 
 FIT_EXCLUDED_PREFIXES = ("intent", "eng_", "map_", "won_deals", "days_since", "is_customer")
+NOT_POINT_IN_TIME = ("log_employees", "log_revenue", "naics_sector", "company_age")
 
 
 def fit_feature_columns(spec: FeatureSpec) -> list[str]:
@@ -106,23 +123,25 @@ def last_complete_week_start(t: date) -> date:
 
 def build_snapshot(t: date, inputs: ScoringInputs, spec: FeatureSpec,
                    use_crm_customer_flag: bool = False) -> pd.DataFrame:
-    """Features of every account as of the end of day ``t``, one row per ``account_key``.
+    """Features of every company known at the end of day ``t``, one row per ``account_key``.
 
     Besides :func:`feature_columns` the frame carries context used for output and explanations:
     ``intent_score``, ``engagement_score`` (0-100), ``intent_top_cluster``,
-    ``intent_top_cluster_weeks``, ``competitor_products``, ``has_open_opportunity``, ``open_renewal``
+    ``intent_top_cluster_weeks``, ``competitor_products``, ``has_open_opportunity``
     and ``snapshot_date``.
-    ``use_crm_customer_flag`` adds the CRM's current customer type to the won-deal history; it is
-    only right for the live snapshot, because the CRM flag describes today, not ``t``.
+    ``use_crm_customer_flag`` marks the live snapshot: it adds the CRM's current customer type to
+    the won-deal history, and keeps every company known today. Both are only right at ``as_of``,
+    because the CRM flag and today's companies describe today, not ``t``.
     """
-    index = inputs.account_keys
+    end = _end_of(t)
+    index = inputs.account_keys if use_crm_customer_flag else inputs.account_keys_known_at(end)
     frame = pd.DataFrame(index=index)
     frame = frame.join(_intent_features(t, inputs.intent, index))
-    frame = frame.join(_engagement_features(t, inputs.activities, index))
-    frame = frame.join(_map_features(t, inputs.map_scores, index))
+    frame = frame.join(_engagement_features(t, inputs, index))
+    frame = frame.join(_map_features(t, inputs, index))
     frame = frame.join(_firmographic_features(t, inputs.companies))
     frame = frame.join(_technographic_features(t, inputs.technographics, spec, index))
-    frame = frame.join(_opportunity_features(t, inputs.opportunities, index))
+    frame = frame.join(_opportunity_features(t, inputs.opportunity_versions, index))
     if use_crm_customer_flag:
         crm_customer = inputs.companies.set_index("account_key")["is_customer"].reindex(index)
         frame["is_customer"] = np.maximum(frame["is_customer"], crm_customer.fillna(False).astype(float))
@@ -163,10 +182,18 @@ def _intent_features(t: date, intent: pd.DataFrame, index: pd.Index) -> pd.DataF
     return out
 
 
-def _engagement_features(t: date, activities: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+def _linked(rows: pd.DataFrame, inputs: ScoringInputs, end: pd.Timestamp) -> pd.DataFrame:
+    """``rows`` with the company each belonged to at ``t`` as ``account_key``; rows of none left out."""
+    linked = rows.assign(account_key=accounts_at(rows, inputs.contact_versions, inputs.link_codes, end))
+    return linked[linked["account_key"].notna()]
+
+
+def _engagement_features(t: date, inputs: ScoringInputs, index: pd.Index) -> pd.DataFrame:
     end = _end_of(t)
+    activities = inputs.activities
     rows = activities[(activities["activity_ts"] < end)
                       & (activities["activity_ts"] >= end - pd.Timedelta(days=ACTIVITY_LOOKBACK_DAYS))]
+    rows = _linked(rows, inputs, end)
     age_days = (end - rows["activity_ts"]).dt.total_seconds() / 86400.0
     rows = rows.assign(decay=np.power(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS), age=age_days)
     out = pd.DataFrame(index=index)
@@ -196,9 +223,11 @@ def engagement_score_from_decayed(decayed: pd.DataFrame) -> pd.Series:
     return (100.0 * (1.0 - np.exp(-weighted / 10.0))).round(1)
 
 
-def _map_features(t: date, scores: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    rows = scores[scores["scored_at"] < _end_of(t)].sort_values("scored_at")
-    latest = rows.drop_duplicates(["account_key", "email", "source_system"], keep="last")
+def _map_features(t: date, inputs: ScoringInputs, index: pd.Index) -> pd.DataFrame:
+    end = _end_of(t)
+    scores = inputs.map_scores
+    rows = scores[scores["scored_at"] < end].sort_values("scored_at", kind="stable")
+    latest = _linked(rows.drop_duplicates(["email", "source_system"], keep="last"), inputs, end)
     grouped = latest.groupby("account_key")["score_normalized"]
     return pd.DataFrame({"map_score_max": grouped.max(), "map_score_mean": grouped.mean(),
                          "map_scored_contacts": grouped.size()}).reindex(index).assign(
@@ -206,6 +235,7 @@ def _map_features(t: date, scores: pd.DataFrame, index: pd.Index) -> pd.DataFram
 
 
 def _firmographic_features(t: date, companies: pd.DataFrame) -> pd.DataFrame:
+    """Today's golden record (:data:`NOT_POINT_IN_TIME`): the vendor universe keeps no history."""
     firmo = companies.set_index("account_key")
     sector = pd.to_numeric(firmo["naics_sector"], errors="coerce")
     return pd.DataFrame({
@@ -243,9 +273,10 @@ def _technographic_features(t: date, techno: pd.DataFrame, spec: FeatureSpec,
     return out
 
 
-def _opportunity_features(t: date, opps: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+def _opportunity_features(t: date, versions: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Deal history from each opportunity created by ``t`` in its version at ``t``."""
     end = _end_of(t)
-    known = opps[opps["created_date"] < end]
+    known = versions[(versions["created_date"] < end) & valid_at(versions, end)]
     closed_by_t = known["is_closed"] & (known["close_date"] < end)
     won = known[closed_by_t & known["is_won"]]
     lost = known[closed_by_t & ~known["is_won"]]
@@ -257,6 +288,4 @@ def _opportunity_features(t: date, opps: pd.DataFrame, index: pd.Index) -> pd.Da
     out["days_since_last_won"] = days(won)
     out["days_since_last_lost"] = days(lost)
     out["has_open_opportunity"] = out.index.isin(open_at_t["account_key"])
-    renewals = open_at_t[open_at_t["type"].fillna("").str.startswith("renewal")]
-    out["open_renewal"] = out.index.isin(renewals["account_key"])
     return out

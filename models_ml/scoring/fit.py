@@ -16,6 +16,7 @@ market" and which does not drift when the customer base grows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import lightgbm as lgb
@@ -59,6 +60,22 @@ def train_fit_model(snapshot: pd.DataFrame, positives: pd.Series, spec: FeatureS
     metrics = {"label_frequency": c, "pu_auc_labelled_vs_unlabelled": auc(labelled, out_of_fold),
                "positives": float(labelled.sum()), "rows": float(len(labelled))}
     return FitResult(scores=scores, booster=full, features=features, label_frequency=c, metrics=metrics)
+
+
+def competitor_technology_names(names: Iterable[str], technographics: pd.DataFrame) -> frozenset[str]:
+    """The delivered technology names the ICP's competitor list designates, by product or by category.
+
+    Sellers name competitors as they speak of them ("gong", "Sales Engagement"); vendors spell
+    products their own way. Resolving the list against the technographics once, case-insensitively
+    on ``technology`` and ``category``, gives the exact product names every snapshot counts.
+    """
+    wanted = {str(n).strip().casefold() for n in names if str(n).strip()}
+    if not wanted or technographics.empty:
+        return frozenset()
+    technology = technographics["technology"].astype("string")
+    category = technographics["category"].astype("string")
+    named = technology.str.strip().str.casefold().isin(wanted) | category.str.strip().str.casefold().isin(wanted)
+    return frozenset(technology[named.fillna(False)].dropna())
 
 
 def _stratified_folds(labels: np.ndarray, n_folds: int, seed: int) -> np.ndarray:

@@ -5,6 +5,11 @@ an Existing Business one, created in ``t``+1 .. ``t``+horizon. An opportunity wi
 for either, so a CRM that does not fill ``Type`` still yields labels. Accounts with an opportunity
 already open at ``t`` are not "about to open" one: they are flagged and left out of training, as are
 CRM customers whose winning deal predates the opportunity history (their status at ``t`` is unknown).
+
+The label looks after ``t`` on purpose, so it reads the opportunities in their current version
+(their creation date and type are what the CRM says now); everything it is conditioned on comes
+from the snapshot at ``t``: the accounts known at ``t``, their customer status from deals won by
+``t`` (which picks the motion), and the deals open at ``t`` in their version at ``t``.
 """
 
 from __future__ import annotations

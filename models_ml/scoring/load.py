@@ -3,6 +3,18 @@
 The only module that knows upstream table and column names: when a dbt model is renamed, this is
 the one file to change. Tables are read whole (``select *``) and renamed here, so an extra upstream
 column never breaks scoring and a missing optional column becomes NULL downstream.
+
+What is read for point-in-time snapshots (see :mod:`models_ml.scoring.features`):
+
+- opportunities in every delivered version (``stg_crm__opportunity_versions``) beside their current
+  version (``stg_crm__opportunities``, for labels and potential);
+- CRM contacts in every delivered version (``stg_crm__contact_versions``), through which
+  activities and lead scores are tied to companies at a date; a warehouse without it falls back
+  to the current contacts, each standing for every date since its creation;
+- activities and every lead score with the company of their e-mail domain and since when it is
+  known (``int_map_activities_attributed``, ``int_map_scores_attributed``); today's link is not
+  read, because it may rest on a contact created after the activity;
+- since when each company is known (``int_company_known_from``).
 """
 
 from __future__ import annotations
@@ -16,16 +28,30 @@ import pandas as pd
 from models_ml.scoring.inputs import ScoringInputs
 
 COMPANIES = "intermediate.int_companies_unified"
+KNOWN_FROM = "intermediate.int_company_known_from"
 TERRITORIES = "marts.territory_current"
 INTENT = "marts.intent_weekly"
 ACTIVITIES = "intermediate.int_map_activities_attributed"
-MAP_SCORES = "intermediate.int_map_scores_normalized"
+MAP_SCORES = "intermediate.int_map_scores_attributed"
+MAP_SCORES_UNATTRIBUTED = "intermediate.int_map_scores_normalized"
 OPPORTUNITIES = "staging.stg_crm__opportunities"
+OPPORTUNITY_VERSIONS = "staging.stg_crm__opportunity_versions"
 CONTACTS = "staging.stg_crm__contacts"
+CONTACT_VERSIONS = "staging.stg_crm__contact_versions"
 TECHNOGRAPHICS = "staging.stg_vendor__technographics"
 POTENTIAL = "intermediate.int_company_potential"
 ACCOUNT_KEYS = "identity.account_keys"
 AS_OF = "intermediate.int_as_of"
+MOTIONS = "intermediate.int_account_motion"
+READS = (COMPANIES, KNOWN_FROM, MOTIONS, TERRITORIES, INTENT, ACTIVITIES, MAP_SCORES, OPPORTUNITIES, OPPORTUNITY_VERSIONS,
+         CONTACTS, CONTACT_VERSIONS, TECHNOGRAPHICS, POTENTIAL, ACCOUNT_KEYS, AS_OF)
+
+OPPORTUNITY_COLUMNS = {"created_at": "created_date", "opportunity_type": "type"}
+# A version exists from the opportunity's creation (its earliest CreatedDate, else first modification).
+OPPORTUNITY_VERSION_COLUMNS = {"created_at": "created_as_delivered", "known_from": "created_date",
+                               "opportunity_type": "type"}
+ACTIVITY_COLUMNS = {"account_key": "current_account_key", "activity_at": "activity_ts"}
+SCORE_COLUMNS = {"account_key": "current_account_key"}
 
 
 @dataclass
@@ -53,26 +79,36 @@ def _crm_keys() -> str:
     return f"(select record_id, account_key from {ACCOUNT_KEYS} where record_source = 'crm')"
 
 
-def load_tables(con: duckdb.DuckDBPyConnection, won_stage_prefixes: tuple[str, ...] = ("Closed Won",)) -> WarehouseTables:
+def _with_crm_key(con: duckdb.DuckDBPyConnection, table: str, join: str = "join") -> pd.DataFrame:
+    """Every column of a CRM child table, with the account key of its ``account_id``."""
+    if not _exists(con, ACCOUNT_KEYS):
+        return pd.DataFrame()
+    return _read(con, f"select t.*, k.account_key from {{table}} t {join} {_crm_keys()} k on k.record_id = t.account_id",
+                 table)
+
+
+def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
     companies = _read(con, "select * from {table}", COMPANIES)
+    known_from = _read(con, "select account_key, known_from from {table}", KNOWN_FROM)
+    if len(companies) and len(known_from):
+        companies = companies.merge(known_from, on="account_key", how="left")
     territories = _read(con, "select account_key, territory_id, territory_owner_user_id as owner_user_id "
                              "from {table}", TERRITORIES)
-    accounts = companies.drop(columns=[c for c in ("territory_id",) if c in companies.columns])
+    accounts = companies.drop(columns=[c for c in ("territory_id", "known_from") if c in companies.columns])
     accounts = accounts.merge(territories, on="account_key", how="left", suffixes=("_crm", ""))
     if "owner_user_id" not in accounts and "owner_user_id_crm" in accounts:
         accounts["owner_user_id"] = accounts["owner_user_id_crm"]
+    motions = _read(con, "select account_key, motion from {table}", MOTIONS)
+    if len(motions):
+        accounts = accounts.merge(motions, on="account_key", how="left")
     accounts["state"] = accounts.get("state_code")
     accounts["country"] = accounts.get("country_code")
 
-    crm_keys = _crm_keys()
-    opportunities = _read(con, f"""
-        select o.opportunity_id, k.account_key, o.created_at as created_date, o.close_date,
-               o.opportunity_type as type, o.stage_name, o.is_closed, o.is_won, o.amount
-        from {{table}} o join {crm_keys} k on k.record_id = o.account_id""", OPPORTUNITIES)
-    contacts = _read(con, f"""
-        select c.contact_id, k.account_key, c.account_id as crm_account_id, c.full_name, c.title,
-               c.department, c.email, c.has_opted_out_of_email
-        from {{table}} c join {crm_keys} k on k.record_id = c.account_id""", CONTACTS)
+    opportunities = _with_crm_key(con, OPPORTUNITIES).rename(columns=OPPORTUNITY_COLUMNS)
+    versions = _with_crm_key(con, OPPORTUNITY_VERSIONS)
+    opportunity_versions = versions.rename(columns=OPPORTUNITY_VERSION_COLUMNS) if len(versions) else None
+    contacts = _with_crm_key(con, CONTACTS).rename(columns={"account_id": "crm_account_id"})
+    contact_versions = _contact_versions(con, contacts)
     technographics = _read(con, f"""
         select k.account_key, t.technology, t.technology_category as category,
                t.first_seen_date as first_seen, t.last_seen_date as last_seen
@@ -80,15 +116,16 @@ def load_tables(con: duckdb.DuckDBPyConnection, won_stage_prefixes: tuple[str, .
                            TECHNOGRAPHICS)
     intent = _read(con, "select account_key, week_start, vendor, topic_cluster, surging_topics, max_score, "
                         "is_surging from {table}", INTENT)
-    activities = _read(con, "select account_key, contact_id, email, activity_type, activity_at as activity_ts "
-                            "from {table} where account_key is not null", ACTIVITIES)
-    map_scores = _map_scores(con, contacts)
+    activities = _read(con, "select * from {table}", ACTIVITIES).rename(columns=ACTIVITY_COLUMNS)
+    scores_table = MAP_SCORES if _exists(con, MAP_SCORES) else MAP_SCORES_UNATTRIBUTED
+    map_scores = _read(con, "select * from {table}", scores_table).rename(columns=SCORE_COLUMNS)
     potential = _read(con, "select account_key, potential_usd from {table}", POTENTIAL)
     as_of = _read(con, "select as_of_date, horizon_days from {table}", AS_OF)
 
     inputs = ScoringInputs(companies=companies, technographics=technographics, intent=intent,
                            activities=activities, map_scores=map_scores, opportunities=opportunities,
-                           won_stage_prefixes=won_stage_prefixes)
+                           opportunity_versions=opportunity_versions,
+                           contact_versions=contact_versions)
     return WarehouseTables(
         inputs=inputs, accounts=accounts, contacts=contacts,
         potential=potential.set_index("account_key")["potential_usd"] if len(potential) else pd.Series(dtype=float),
@@ -96,19 +133,15 @@ def load_tables(con: duckdb.DuckDBPyConnection, won_stage_prefixes: tuple[str, .
         horizon_days=int(as_of["horizon_days"].iloc[0]) if len(as_of) else None)
 
 
-def _map_scores(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.DataFrame:
-    """MAP scores tied to companies: by the CRM contact with that e-mail, else by the e-mail's domain."""
-    scores = _read(con, "select email, email_domain, source_system, score_normalized, scored_at from {table}",
-                   MAP_SCORES)
-    if scores.empty:
-        return scores
-    by_email = contacts.dropna(subset=["email"]).assign(email=lambda f: f["email"].str.lower())
-    by_email = by_email.drop_duplicates("email").set_index("email")["account_key"]
-    domains = _read(con, "select domain, account_key from {table}", "identity.domain_keys")
-    by_domain = domains.drop_duplicates("domain").set_index("domain")["account_key"] if len(domains) else pd.Series(dtype=str)
-    email = scores["email"].str.lower()
-    scores["account_key"] = email.map(by_email).fillna(scores["email_domain"].map(by_domain))
-    return scores.dropna(subset=["account_key"])
+def _contact_versions(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Every delivered contact version with its company; else the current contacts, one version each."""
+    versions = _with_crm_key(con, CONTACT_VERSIONS, join="left join")
+    if len(versions) or _exists(con, CONTACT_VERSIONS):
+        return versions
+    if contacts.empty:
+        return contacts
+    created = contacts["created_at"] if "created_at" in contacts.columns else pd.NaT
+    return contacts.assign(known_from=created, valid_from=pd.NaT, valid_to=pd.NaT)
 
 
 def previous_readiness(con: duckdb.DuckDBPyConnection) -> pd.Series:

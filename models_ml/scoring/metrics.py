@@ -3,6 +3,8 @@
 AUC says how well the model ranks; PR-AUC and top-decile lift say how much a rep gains by working
 the top of the list (what territory planning actually uses); expected calibration error says
 whether ``readiness_probability`` can be read as a probability (expected pipeline sums it).
+Each is computed on one test set at a time; for readiness the published figures are those of the
+forward measurement (see :mod:`models_ml.scoring.readiness`), the backtest mean is ``backtest_auc``.
 """
 
 from __future__ import annotations

@@ -5,13 +5,22 @@ back from ``as_of - horizon``, so every label is fully observed by ``as_of``). T
 routine runs for the rolling-origin backtest and for the published model:
 
 * for an origin ``T`` only snapshots with ``t + horizon <= T`` are used (their labels were known at
-  ``T``), the model is tested on snapshot ``T``; two or three origins give the published metrics;
+  ``T``), the model is tested on snapshot ``T``;
 * within a training set the latest snapshot is held out to calibrate, the rest fits the trees.
+
+Two figures come out of those origins. The forward measurement is the origin ``as_of - horizon``:
+a model trained only on what was known then, scored then, measured on what happened up to
+``as_of``. It is the one a user reads as the model's quality (``auc`` in ``model_performance``)
+and the one the quality gate blocks on, because it is the same protocol as the live scores, one
+horizon earlier. The rolling backtest is the mean over the latest origins (``backtest_auc``),
+published beside it to show how stable the model is from one origin to the next.
 
 Calibration is Platt scaling of the tree margin on that held-out time slice. It is strictly
 monotone, so it cannot reorder accounts (AUC, ranks and tiers are those of the trees) while it
 corrects the probability level to the most recent base rate, which is what expected pipeline sums.
-Training is deterministic: fixed seed, fixed thread count, ``deterministic=True``. One thread is
+Training is deterministic: fixed seed, fixed thread count, ``deterministic=True``, and the model
+reads its features rounded to :data:`FEATURE_DECIMALS` decimals, so sums taken in another row order
+(the warehouse returns rows in no fixed order) give bit-identical training data. One thread is
 the default: on shared machines LightGBM's worker threads spin while waiting for a busy core, and
 two threads measured ten times slower than one on 40k rows under load.
 """
@@ -35,6 +44,10 @@ CATEGORICAL_FEATURES = ("naics_sector",)
 INTENT_BASELINE = "intent_score"
 MAP_BASELINE = "map_score_max"
 WARMUP_DAYS = 56
+FEATURE_DECIMALS = 6
+FORWARD_METRICS = ("auc", "pr_auc", "top_decile_lift", "calibration_error", "baseline_auc_intent_only",
+                   "baseline_auc_map_only", "positive_rate")
+AUC_PROTOCOLS = {"strict": "forward", "overlapping_labels": "forward_overlapping_labels"}
 
 
 def lgb_params(num_threads: int = 1, seed: int = 17) -> dict:
@@ -44,10 +57,20 @@ def lgb_params(num_threads: int = 1, seed: int = 17) -> dict:
             "verbose": -1}
 
 
+def model_matrix(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
+    """The features as the trees read them: floats rounded to :data:`FEATURE_DECIMALS` decimals.
+
+    A decayed engagement sum or an intent mean taken in another row order differs in its last bits;
+    rounded, it is the same number, so LightGBM finds the same bins, splits and leaves. The rounding
+    sits far below any meaningful difference (the smallest decayed activity weight is about 2e-4).
+    """
+    return frame[features].astype(float).round(FEATURE_DECIMALS)
+
+
 def train_booster(frame: pd.DataFrame, label: pd.Series, features: list[str], num_rounds: int,
                   num_threads: int, weight: pd.Series | None = None) -> lgb.Booster:
     categorical = [c for c in CATEGORICAL_FEATURES if c in features]
-    data = lgb.Dataset(frame[features].astype(float), label=label.astype(float), weight=weight,
+    data = lgb.Dataset(model_matrix(frame, features), label=label.astype(float), weight=weight,
                        feature_name=features, categorical_feature=categorical, free_raw_data=True)
     return lgb.train(lgb_params(num_threads), data, num_boost_round=num_rounds)
 
@@ -63,7 +86,7 @@ class ReadinessModel:
     platt_intercept: float = 0.0
 
     def margin(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.booster.predict(frame[self.features].astype(float), raw_score=True)
+        return self.booster.predict(model_matrix(frame, self.features), raw_score=True)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Calibrated ``readiness_probability`` for each row of a snapshot."""
@@ -160,13 +183,19 @@ class ReadinessResult:
     train_rows: int = 0
     training_window: tuple[str, str] = ("", "")
 
+    @property
+    def forward(self) -> dict:
+        """The origin that gave the forward figures (empty when the history allowed none)."""
+        return next((o for o in self.origins if o.get("forward")), {})
+
 
 def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_origins: int = 3,
              num_rounds: int = 200, num_threads: int = 1) -> list[dict]:
     """Rolling-origin evaluation: for each origin ``T``, train on what was known at ``T``, test on ``T``.
 
     Each result holds the model metrics on the origin's snapshot and the AUC of the two baselines a
-    team would otherwise use (the intent score alone, the best MAP lead score alone).
+    team would otherwise use (the intent score alone, the best MAP lead score alone), and the last
+    snapshot the model trained on (``trained_through``). The latest origin is the latest snapshot.
     When the history is shorter than two horizons no origin has two fully labelled earlier
     snapshots; the backtest then trains on every earlier snapshot, whose label windows overlap the
     origin's, and says so (``protocol``); it then also tests on accounts kept out of training, so
@@ -192,6 +221,7 @@ def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_orig
         probability = model.predict(test)
         report = classification_report(test["label"], probability)
         report.update(origin=T.date().isoformat(), protocol=protocol, train_rows=int(train["label"].notna().sum()),
+                      trained_through=max(train_dates).date().isoformat(),
                       baseline_auc_intent_only=auc(test["label"], test[INTENT_BASELINE]),
                       baseline_auc_map_only=auc(test["label"], test[MAP_BASELINE]))
         results.append(report)
@@ -204,26 +234,68 @@ def _held_out_accounts(keys: pd.Series, share: float = 0.3, seed: int = 17) -> p
     return pd.Index(unique[rng.random(len(unique)) < share])
 
 
-def summarize_backtest(origins: list[dict]) -> dict[str, float]:
-    """Mean of each metric over the origins, the figures published in ``model_performance``."""
-    keys = ("auc", "pr_auc", "top_decile_lift", "calibration_error", "baseline_auc_intent_only",
-            "baseline_auc_map_only", "positive_rate")
-    if not origins:
-        return {k: float("nan") for k in keys}
-    return {k: float(np.nanmean([o[k] for o in origins])) for k in keys}
+def forward_measurement(origins: list[dict], forward_origin: date) -> dict:
+    """The backtest origin at ``forward_origin`` (``as_of - horizon``), empty when there is none.
+
+    Found by its date rather than its flag so that versions stored before the flag existed
+    publish their forward figure too.
+    """
+    wanted = forward_origin.isoformat()
+    return next((o for o in origins if o.get("origin") == wanted), {})
+
+
+def summarize_evaluation(origins: list[dict], forward_origin: date) -> dict[str, float]:
+    """The figures published in ``model_performance``, all numbers.
+
+    ``auc``, ``pr_auc``, ``top_decile_lift``, ``calibration_error``, the two baselines and
+    ``positive_rate`` are those of the forward measurement (NaN when the history allows none);
+    ``forward_rows`` and ``forward_train_rows`` say how many labelled accounts it was measured on
+    and trained on, ``forward_overlapping_labels`` is 1 when it came from the short-history
+    protocol. ``backtest_auc`` is the mean AUC over the backtest origins, ``backtest_origins`` how
+    many there were.
+    """
+    forward = forward_measurement(origins, forward_origin)
+    figures = {k: float(forward.get(k, float("nan"))) for k in FORWARD_METRICS}
+    figures.update(
+        forward_rows=float(forward.get("rows", float("nan"))),
+        forward_train_rows=float(forward.get("train_rows", float("nan"))),
+        forward_overlapping_labels=float(forward["protocol"] == "overlapping_labels") if forward else float("nan"),
+        backtest_auc=float(np.nanmean([o["auc"] for o in origins])) if origins else float("nan"),
+        backtest_origins=float(len(origins)))
+    return figures
+
+
+def published_figures(metadata: dict) -> dict:
+    """The ``model_performance`` figures of a stored readiness version, with ``auc_protocol``.
+
+    Versions stored before the forward figure was published kept the backtest mean under ``auc``;
+    their forward figures are read back from their backtest origins, and that mean becomes their
+    ``backtest_auc``, so every row of the table means the same thing.
+    """
+    metrics = dict(metadata.get("metrics", {}))
+    as_of, horizon = metadata.get("as_of"), metadata.get("horizon_days")
+    forward_origin = date.fromisoformat(as_of) - timedelta(days=int(horizon)) if as_of and horizon else None
+    forward = forward_measurement(metadata.get("backtest", []), forward_origin) if forward_origin else {}
+    if "backtest_auc" not in metrics:
+        metrics = {**{k: forward.get(k) for k in FORWARD_METRICS}, "backtest_auc": metrics.get("auc")}
+    metrics["auc_protocol"] = AUC_PROTOCOLS.get(forward.get("protocol"))
+    return metrics
 
 
 def train_readiness(inputs: ScoringInputs, spec: FeatureSpec, as_of: date, horizon_days: int,
                     step_days: int = 28, max_snapshots: int = 16, n_origins: int = 3,
                     num_rounds: int = 200, num_threads: int = 1) -> ReadinessResult:
-    """Backtest, then fit the model to publish on every snapshot whose labels are complete."""
+    """Backtest (its latest origin is the forward measurement), then fit the model to publish on
+    every snapshot whose labels are complete."""
     dates = snapshot_dates(inputs, as_of, horizon_days, step_days, max_snapshots)
     if len(dates) < 2:
         raise ValueError(f"readiness needs at least two training snapshots before {as_of} minus "
                          f"{horizon_days} days; the history has {len(dates)}")
     stacked = training_frame(inputs, spec, dates, horizon_days)
     origins = backtest(stacked, spec, horizon_days, n_origins, num_rounds, num_threads)
+    for origin in origins:
+        origin["forward"] = origin["origin"] == dates[-1].isoformat()
     model = fit_readiness(stacked, spec, num_rounds, num_threads)
-    return ReadinessResult(model=model, metrics=summarize_backtest(origins), origins=origins,
+    return ReadinessResult(model=model, metrics=summarize_evaluation(origins, dates[-1]), origins=origins,
                            train_rows=int(stacked["label"].notna().sum()),
                            training_window=(dates[0].isoformat(), dates[-1].isoformat()))

@@ -6,13 +6,20 @@ calibration, metrics, training window, trained_at). A version name is
 ``<model_name>-<as_of>-<8 hex of the model and metadata>``, so retraining the same data gives the
 same name and nothing is duplicated.
 
-The 8 hex digits hash the content in a form that float noise cannot move (:func:`content_digest`):
-every real number of the model text and the metadata rounded to :data:`SIGNIFICANT_DIGITS`
-significant digits, and without the model's ``tree_sizes`` line (the byte length of each tree's
-text, which changes when a threshold prints with more digits). Features summed in another order
-differ in their last bits; the trees' thresholds, feature ranges and metrics then differ around
-the 16th digit, far below the 6th, while a real change of the data moves leaf values, splits or
-row counts well above it.
+The 8 hex digits hash the content in a form that float noise cannot move (:func:`content_digest`),
+without the model's ``tree_sizes`` line (the byte length of each tree's text, which changes when a
+threshold prints with more digits). Features summed in another order differ in their last bits;
+the trees read them rounded to :data:`~models_ml.scoring.readiness.FEATURE_DECIMALS` decimals
+(:func:`~models_ml.scoring.readiness.model_matrix`), so the same data gives the same trees. Should
+noise get past that, the digest still ignores it:
+
+* numbers that are feature values (``threshold`` and ``feature_infos`` lines) are taken on the
+  grid the rounded features make: a split threshold is the midpoint of two rounded values, so
+  it sits on a grid one decimal finer, and rounding to that grid removes noise without ever
+  landing half-way between two grid points;
+* every other real number (leaf values, gains, calibration, metrics) is rounded to
+  :data:`SIGNIFICANT_DIGITS` significant digits. Noise sits around the 16th digit, far below the
+  6th, while a real change of the data moves leaf values, splits or row counts well above it.
 
 The active version is the pinned one (``pinned.json``) when there is a pin, else the newest.
 Rolling back pins the version before the active one; pinning is how an analyst freezes scores
@@ -29,13 +36,13 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import lightgbm as lgb
 
 from models_ml.scoring.features import FeatureSpec
-from models_ml.scoring.readiness import ReadinessModel
+from models_ml.scoring.readiness import FEATURE_DECIMALS, ReadinessModel
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -43,6 +50,7 @@ PIN_FILE = "pinned.json"
 PUBLISHED_FILE = "published.json"
 SIGNIFICANT_DIGITS = 6
 _TREE_SIZES = re.compile(r"^tree_sizes=.*$\n?", re.MULTILINE)
+_FEATURE_VALUE_LINES = ("threshold=", "feature_infos=")
 _REAL_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][-+]?\d+)?(?![\w.])")
 
 
@@ -53,9 +61,20 @@ def _rounded(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0
 
 
+def _on_feature_grid(value: float) -> float:
+    """``value`` on the grid of split thresholds: one decimal finer than the rounded features."""
+    if not math.isfinite(value):
+        return value
+    return round(value, FEATURE_DECIMALS + 1) + 0.0
+
+
+def _canonical_line(line: str) -> str:
+    canonical = _on_feature_grid if line.startswith(_FEATURE_VALUE_LINES) else _rounded
+    return _REAL_NUMBER.sub(lambda match: repr(canonical(float(match.group()))), line)
+
+
 def _canonical_model_text(text: str) -> str:
-    text = _TREE_SIZES.sub("", text)
-    return _REAL_NUMBER.sub(lambda match: repr(_rounded(float(match.group()))), text)
+    return "\n".join(_canonical_line(line) for line in _TREE_SIZES.sub("", text).split("\n"))
 
 
 def _canonical_metadata(value):
@@ -90,7 +109,7 @@ class ModelRegistry:
         if target.exists():
             return version
         record = dict(metadata, model_name=model_name, model_version=version, as_of=as_of.isoformat(),
-                      trained_at=metadata.get("trained_at") or datetime.now(timezone.utc).isoformat())
+                      trained_at=metadata.get("trained_at") or datetime.now(UTC).isoformat())
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=target.parent))
         (staging / MODEL_FILE).write_text(text, encoding="utf-8")
@@ -120,13 +139,13 @@ class ModelRegistry:
         if version not in self.versions(model_name):
             raise KeyError(f"{model_name}: no stored version {version}")
         path = self.root / model_name / PIN_FILE
-        path.write_text(json.dumps({"version": version, "pinned_at": datetime.now(timezone.utc).isoformat()}),
+        path.write_text(json.dumps({"version": version, "pinned_at": datetime.now(UTC).isoformat()}),
                         encoding="utf-8")
 
     def mark_published(self, model_name: str, version: str) -> None:
         """Record the version whose scores passed the quality gate and reached users."""
         path = self.root / model_name / PUBLISHED_FILE
-        path.write_text(json.dumps({"version": version, "published_at": datetime.now(timezone.utc).isoformat()}),
+        path.write_text(json.dumps({"version": version, "published_at": datetime.now(UTC).isoformat()}),
                         encoding="utf-8")
 
     def published(self, model_name: str) -> str | None:

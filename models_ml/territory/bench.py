@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         result.metrics.assign(alignment="plan"),
     ], ignore_index=True)
     cols = ["alignment", "segment", "territories", "max_abs_deviation_pct", "max_abs_workload_deviation_pct", "cv", "gini", "share_accounts_moved",
-            "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "solve_status", "repair_rounds", "repaired_fragments",
-            "repair_moves", "planning_units"]
+            "share_load_moved", "min_share_load_moved", "share_customer_revenue_moved", "all_contiguous", "gap_pct", "solve_seconds", "solve_status",
+            "repair_rounds", "repaired_fragments", "repair_moves", "planning_units"]
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.precision", 3):
         print(f"{len(accounts)} accounts ({int(accounts['locked'].sum())} locked), {len(territories)} territories, {len(adjacency)} counties")
         print(compare[cols].to_string(index=False))

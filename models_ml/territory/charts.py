@@ -15,7 +15,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-
 LEGEND_MAX_TERRITORIES = 30  # beyond this a legend hides the map
 
 
@@ -26,7 +25,8 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def plot_territory_map(assignments: pd.DataFrame, accounts: pd.DataFrame, counties: pd.DataFrame | None = None, *, segment: str | None = None, title: str = "Proposed territories") -> bytes:
+def plot_territory_map(assignments: pd.DataFrame, accounts: pd.DataFrame, counties: pd.DataFrame | None = None, *,
+                       segment: str | None = None, title: str = "Proposed territories") -> bytes:
     """County centroids coloured by the territory holding most of the county's accounts."""
     if counties is None:
         from .geography import load_counties

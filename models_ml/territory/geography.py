@@ -84,7 +84,10 @@ def _resolve_names(raw: dict, centroids: pd.DataFrame) -> dict[str, str]:
     for name in unknown:
         county, _, state = name.rpartition(", ")
         base = _SUFFIX.sub("", county)
-        pattern = re.compile("^" + "".join("[a-z]?" if not ch.isascii() or ch == "?" else re.escape(ch) for ch in base.lower() if ch.isalpha() or ch == "?" or not ch.isascii()))
+        pattern = re.compile("^" + "".join(
+            "[a-z]?" if not ch.isascii() or ch == "?" else re.escape(ch)
+            for ch in base.lower() if ch.isalpha() or ch == "?" or not ch.isascii()
+        ))
         matches = [fips for key, fips in by_state.get(state, []) if pattern.match(key) and abs(len(key) - len(_name_key(base))) <= 2]
         if len(matches) == 1:
             name_to_fips[name] = matches[0]
@@ -104,7 +107,7 @@ def _reference() -> tuple[pd.DataFrame, Adjacency]:
             edges.setdefault(a, set()).add(b)
             edges.setdefault(b, set()).add(a)
 
-    for name, rec in raw.items():
+    for _name, rec in raw.items():
         edges.setdefault(rec["fips"], set())
         for neighbour in rec["adjacent"]:
             if neighbour in name_to_fips:

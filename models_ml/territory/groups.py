@@ -45,8 +45,10 @@ def _industry_label(industries: str) -> str:
 def territory_groups(territories: pd.DataFrame) -> pd.Series:
     """Plan group label per territory row (same index)."""
     segment = territories["segment"].astype(str)
-    kind = _clean(territories["territory_kind"]).str.lower().fillna("geographic") if "territory_kind" in territories else pd.Series("geographic", index=territories.index)
-    country = _clean(territories["country"]).str.upper().fillna(MAP_COUNTRY) if "country" in territories else pd.Series(MAP_COUNTRY, index=territories.index)
+    kind = (_clean(territories["territory_kind"]).str.lower().fillna("geographic") if "territory_kind" in territories
+            else pd.Series("geographic", index=territories.index))
+    country = (_clean(territories["country"]).str.upper().fillna(MAP_COUNTRY) if "country" in territories
+               else pd.Series(MAP_COUNTRY, index=territories.index))
     industries = _clean(territories["industries"]).fillna("") if "industries" in territories else pd.Series("", index=territories.index)
     labels = []
     for seg, k, c, ind, tid in zip(segment, kind, country, industries, territories["territory_id"].astype(str)):
@@ -78,7 +80,8 @@ def account_groups(accounts: pd.DataFrame, territory_group: dict[str, str]) -> p
 
 def group_kinds(territories: pd.DataFrame, groups: pd.Series) -> dict[str, str]:
     """Kind of each group (the kind its territories share)."""
-    kind = _clean(territories["territory_kind"]).str.lower().fillna("geographic") if "territory_kind" in territories else pd.Series("geographic", index=territories.index)
+    kind = (_clean(territories["territory_kind"]).str.lower().fillna("geographic") if "territory_kind" in territories
+            else pd.Series("geographic", index=territories.index))
     return dict(zip(groups, kind))
 
 

@@ -53,6 +53,9 @@ UNASSIGNED = "UNASSIGNED"
 class PlanSettings:
     """The `territory_plan` block of terrain.yaml, plus solver knobs with working defaults.
 
+    The defaults of the block's keys are written here only: the settings schema
+    (orchestration/settings.py) takes them from this class, so terrain.yaml and the planner agree.
+
     Named-account, vertical and mixed territories are planned account by account from their
     kind (see `groups`); account_level_segments also plans a segment's geographic territories
     account by account, when a team prefers books to maps for it. A book holds a few thousand

@@ -142,7 +142,8 @@ def fairness_metrics(
         revenue = seg["customer_revenue"].sum()
         load = pd.Series(metric_values(seg, metric), index=seg.index)
         book = seg[in_reps_books(seg)]
-        floor = min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance) if tolerance is not None else float("nan")
+        floor = (min_share_moved(load.groupby(seg["current_territory_id"].astype(str)).sum(), ids, tolerance)
+                 if tolerance is not None else float("nan"))
         contiguous = pd.NA
         if adjacency is not None and segment not in account_level_segments and "county_fips" in seg:
             located = seg.dropna(subset=["county_fips"])

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .geography import Adjacency, haversine_km
-from .inputs import UNASSIGNED, PlanSettings
+from .inputs import PlanSettings
 
 CANDIDATE_POOL = 3.0  # each territory is offered at least this many mean loads of nearby units
 HEAVY_UNIT_SHARE = 0.05  # a county above this share of the mean territory load is split
@@ -67,7 +67,8 @@ class SegmentProblem:
         """Offer each unit more territories (twice the reach); False when nothing was added."""
         self.pool_factor *= 2
         self.nearest_k *= 2
-        wider = _candidates(self.dist, self.metric, self.mean_load, self.lat, self.anchor_lat, self.stay, self.roots, self.nearest_k, self.pool_factor)
+        wider = _candidates(self.dist, self.metric, self.mean_load, self.lat, self.anchor_lat, self.stay, self.roots,
+                            self.nearest_k, self.pool_factor)
         grew = any(len(w) > len(c) for w, c in zip(wider, self.candidates))
         self.candidates = wider
         self.costs = [{t: float(self.cost[u, t]) for t in cand} for u, cand in enumerate(wider)]
@@ -82,7 +83,8 @@ def move_weights(acc: pd.DataFrame, settings: PlanSettings) -> np.ndarray:
     the load. Whitespace (no CRM account yet) is in nobody's book and costs less to move.
     """
     book = np.where(acc["in_book"].to_numpy(dtype=bool), 1.0, settings.whitespace_move_weight)
-    relationship = 1 + settings.customer_move_weight * acc["is_customer"].to_numpy() + settings.opportunity_move_weight * acc["has_open_opportunity"].to_numpy()
+    relationship = (1 + settings.customer_move_weight * acc["is_customer"].to_numpy()
+                    + settings.opportunity_move_weight * acc["has_open_opportunity"].to_numpy())
     return book * relationship
 
 
@@ -341,7 +343,8 @@ def _candidates(dist, metric, mean_load, lat, anchor_lat, stay, roots, nearest_k
     return [sorted(c) for c in offered]
 
 
-def _price_matrix(settings: PlanSettings, compactness_weight: float, units: pd.DataFrame, stay: dict, region_share: dict, sector_share: dict, terr: pd.DataFrame, reach: np.ndarray) -> np.ndarray:
+def _price_matrix(settings: PlanSettings, compactness_weight: float, units: pd.DataFrame, stay: dict, region_share: dict,
+                  sector_share: dict, terr: pd.DataFrame, reach: np.ndarray) -> np.ndarray:
     """Objective coefficient of every unit in every territory.
 
     disruption: weight of the unit's accounts not already in the territory; compactness: accounts

@@ -41,8 +41,8 @@ from .borders import border_candidates, border_flows
 from .errors import InfeasibleTolerance, PlanningError
 from .geography import components
 from .ordering import ordering_rows, seed_distances
-from .problem import SegmentProblem
 from .polish import polish_plan
+from .problem import SegmentProblem
 from .repair import RepairOutcome, _Plan, fill_empty_units, repair_plan
 from .workload import rebalance_workload
 
@@ -413,7 +413,8 @@ def solve_segment(problem: SegmentProblem, tolerance: float, metric: str, time_l
         return first
     second.seconds += first.seconds
     second.status = "limit_reached" if "limit_reached" in (first.status, second.status) else second.status
-    if _preference(problem, second.assignment, all(second.contiguous), tolerance) < _preference(problem, first.assignment, all(first.contiguous), tolerance):
+    if (_preference(problem, second.assignment, all(second.contiguous), tolerance)
+            < _preference(problem, first.assignment, all(first.contiguous), tolerance)):
         return second
     return first
 

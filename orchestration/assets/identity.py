@@ -3,7 +3,7 @@
 A thin shell around :func:`models_ml.identity.resolve_accounts`: read the CRM accounts and the
 vendor universe from the staging views, resolve them with last run's keys so account keys stay
 stable, write the identity tables and ``marts.entity_matches``, and export the CRM duplicates
-for the CRM administrators to merge.
+for the CRM administrators to merge. ``READS`` names the tables it reads: the asset's upstream.
 """
 
 import dagster as dg
@@ -11,15 +11,28 @@ import duckdb
 import pandas as pd
 
 from models_ml.identity import ResolutionResult, resolve_accounts
-from orchestration.resources import TerrainPaths, connect_warehouse
-from orchestration.settings import load_settings
+from orchestration.assets.lineage import keys_of
+from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
+from orchestration.settings import Settings
 
 ACCOUNT_KEYS = dg.AssetKey(["identity", "account_keys"])
 DOMAIN_KEYS = dg.AssetKey(["identity", "domain_keys"])
 CRM_DUPLICATES = dg.AssetKey(["identity", "crm_duplicates"])
 ENTITY_MATCHES = dg.AssetKey(["marts", "entity_matches"])
-UPSTREAM = [["staging", "stg_crm__accounts"], ["staging", "stg_vendor__firmographics"]]
+CRM_ACCOUNTS = "staging.stg_crm__accounts"
+VENDOR_COMPANIES = "staging.stg_vendor__firmographics"
+READS = (CRM_ACCOUNTS, VENDOR_COMPANIES)
+PREVIOUS_KEYS = "identity.account_keys"  # this step's own output of the last run
 DUPLICATES_CSV = "crm_duplicates.csv"
+ASSET_DESCRIPTIONS = {
+    ACCOUNT_KEYS: "One stable account key per real company for every CRM account and vendor company, with the "
+                  "record that represents it and how it was matched.",
+    DOMAIN_KEYS: "Registered domain -> account key, for joining intent and e-mail domains to companies "
+                 "(free-mail domains never appear).",
+    CRM_DUPLICATES: "CRM accounts that are one company, with the account to keep, for the CRM administrators to "
+                    "merge (also written to outputs/crm_duplicates.csv).",
+    ENTITY_MATCHES: "Vendor company x CRM account pairs judged one company, with probability and method.",
+}
 
 # Staging column -> the input column ``resolve_accounts`` documents (see models_ml.identity.records).
 CRM_COLUMNS = {
@@ -51,15 +64,13 @@ def read_input(con: duckdb.DuckDBPyConnection, view: str, columns: dict[str, str
 
 def previous_account_keys(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """Last run's keys, so that a re-run or a new delivery keeps every key it can."""
+    schema, table = PREVIOUS_KEYS.split(".")
     exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'identity' and table_name = 'account_keys'"
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
     ).fetchall()[0][0]
     if not exists:
         return None
-    return con.execute(
-        "select record_source, record_id, account_key from identity.account_keys"
-    ).df()
+    return con.execute(f"select record_source, record_id, account_key from {PREVIOUS_KEYS}").df()
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, result: ResolutionResult) -> None:
@@ -85,16 +96,16 @@ def write_tables(con: duckdb.DuckDBPyConnection, result: ResolutionResult) -> No
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="identity", deps=UPSTREAM)
-           for key in (ACCOUNT_KEYS, DOMAIN_KEYS, CRM_DUPLICATES, ENTITY_MATCHES)],
+    specs=[dg.AssetSpec(key, group_name="identity", deps=keys_of(READS), description=description)
+           for key, description in ASSET_DESCRIPTIONS.items()],
     name="entity_resolution",
+    description="Match CRM accounts to vendor companies, find CRM duplicates and keep account keys stable.",
+    resource_defs={SETTINGS_KEY: terrain_settings()},
 )
-def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths):
-    """Match CRM accounts to vendor companies, find CRM duplicates and keep account keys stable."""
-    settings = load_settings()
+def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg.ResourceParam[Settings]):
     with connect_warehouse(paths.warehouse_path) as con:
-        crm = read_input(con, "staging.stg_crm__accounts", CRM_COLUMNS)
-        vendor = read_input(con, "staging.stg_vendor__firmographics", VENDOR_COLUMNS)
+        crm = read_input(con, CRM_ACCOUNTS, CRM_COLUMNS)
+        vendor = read_input(con, VENDOR_COMPANIES, VENDOR_COLUMNS)
         previous = previous_account_keys(con)
         result = resolve_accounts(crm, vendor, previous_keys=previous,
                                   match_threshold=settings.identity.match_threshold)

@@ -6,23 +6,42 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from orchestration.publishing import publish_marts
+from orchestration.publishing import FULL_CRM_FILE_ENV, publish_marts
 from orchestration.resources import TerrainPaths
+
+PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+DESCRIBED_CHECK = "every_published_column_described"
 
 
 def build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     """The serving copy depends on every mart, so Dagster publishes only when all of them succeeded."""
 
-    @dg.asset(key=["serving", "published_marts"], deps=list(mart_keys), group_name="publish",
-              description="serving/terrain.duckdb, serving/parquet/ and serving/crm/account_updates.csv")
+    @dg.asset(key=PUBLISHED, deps=list(mart_keys), group_name="publish",
+              description="serving/terrain.duckdb (with table and column comments), serving/parquet/, and "
+                          "serving/crm/account_updates.csv: the accounts changed since the last publish "
+                          f"(every account with {FULL_CRM_FILE_ENV}=1), beside account_updates_full.csv",
+              check_specs=[dg.AssetCheckSpec(
+                  DESCRIBED_CHECK, asset=PUBLISHED,
+                  description="Every published table and column carries a description from the dbt project "
+                              "(models' yml, or the sources' yml for tables Python writes), shown by BI tools")])
     def published_marts(paths: TerrainPaths) -> dg.MaterializeResult:
         result = publish_marts(paths.warehouse_path, paths.serving_dir)
-        return dg.MaterializeResult(metadata={
-            "serving_db": dg.MetadataValue.path(str(result.serving_db)),
-            "parquet_dir": dg.MetadataValue.path(str(result.parquet_dir)),
-            "crm_file": dg.MetadataValue.path(str(result.crm_file)) if result.crm_file else "not produced",
-            "tables": dg.MetadataValue.json(result.tables),
-            "territory_plan": f"previous plan kept: {result.plan_held}" if result.plan_held else "this run's plan",
-        })
+        undocumented = list(result.undocumented)
+        return dg.MaterializeResult(
+            metadata={
+                "serving_db": dg.MetadataValue.path(str(result.serving_db)),
+                "parquet_dir": dg.MetadataValue.path(str(result.parquet_dir)),
+                "crm_file": dg.MetadataValue.path(str(result.crm_file)) if result.crm_file else "not produced",
+                "crm_rows": result.crm_rows if result.crm_rows is not None else "not produced",
+                "crm_full_file": dg.MetadataValue.path(str(result.crm_full_file)) if result.crm_full_file else "not produced",
+                "tables": dg.MetadataValue.json(result.tables),
+                "territory_plan": f"previous plan kept: {result.plan_held}" if result.plan_held else "this run's plan",
+            },
+            check_results=[dg.AssetCheckResult(
+                check_name=DESCRIBED_CHECK, passed=not undocumented, severity=dg.AssetCheckSeverity.WARN,
+                description=("every table and column described" if not undocumented else
+                             f"{len(undocumented)} without a description: {', '.join(undocumented[:20])}"),
+                metadata={"undocumented": dg.MetadataValue.json(undocumented)})],
+        )
 
     return published_marts

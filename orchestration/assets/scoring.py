@@ -4,29 +4,43 @@ A thin shell around :func:`models_ml.scoring.run.run_scoring`: read the warehous
 three marts tables, report metadata. The blocking checks are the quality gate of the readiness
 model (better than the intent-only and MAP-only baselines, not clearly worse than the model last
 published); when one fails, publishing stops and the serving copy keeps the previous scores.
+The ICP's competitor list and the persona rules come from the settings; the tables read are the
+reader's (:mod:`models_ml.scoring.load`), and so are the asset's upstream.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
+from models_ml.scoring import load
+from models_ml.scoring.fit import competitor_technology_names
+from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.load import load_tables, previous_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry
 from models_ml.scoring.run import run_scoring
-from orchestration.resources import TerrainPaths, connect_warehouse
-from orchestration.settings import load_settings
+from orchestration.assets.lineage import upstream_of
+from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
+from orchestration.settings import IcpSettings, Settings
 
 ACCOUNT_PRIORITY = dg.AssetKey(["marts", "account_priority"])
 CONTACT_PRIORITY = dg.AssetKey(["marts", "contact_priority"])
 MODEL_PERFORMANCE = dg.AssetKey(["marts", "model_performance"])
-UPSTREAM = [["intermediate", "int_companies_unified"], ["marts", "territory_current"], ["marts", "intent_weekly"],
-            ["intermediate", "int_account_engagement"], ["intermediate", "int_map_activities_attributed"],
-            ["intermediate", "int_map_scores_normalized"], ["staging", "stg_crm__opportunities"],
-            ["staging", "stg_crm__contacts"], ["staging", "stg_vendor__technographics"],
-            ["intermediate", "int_company_potential"], ["intermediate", "int_as_of"], ["identity", "account_keys"]]
-CHECKS = ("readiness_beats_baselines", "readiness_auc_not_worse")
+ASSET_DESCRIPTIONS = {
+    ACCOUNT_PRIORITY: "Every company in the TAM scored: fit, intent, engagement, readiness to buy within the "
+                      "horizon, expected value, priority tier and rank within its territory, and the reasons.",
+    CONTACT_PRIORITY: "Every CRM contact with its persona, persona fit, engagement, normalised lead score and rank "
+                      "within its account.",
+    MODEL_PERFORMANCE: "The readiness and fit models' quality by version: forward AUC, backtest, lift, the "
+                       "intent-only and MAP-only baselines, calibration.",
+}
+CHECKS = {
+    "readiness_beats_baselines": "The readiness model ranks accounts better than intent alone and than lead "
+                                 "scores alone; blocking.",
+    "readiness_auc_not_worse": "The readiness model is not clearly worse than the model last published; blocking.",
+}
 
 
 def scoring_date(configured: date | None, from_warehouse: date | None, intent: pd.DataFrame) -> date:
@@ -39,6 +53,12 @@ def scoring_date(configured: date | None, from_warehouse: date | None, intent: p
     return latest.date() + timedelta(days=6)
 
 
+def with_competitors(inputs: ScoringInputs, icp: IcpSettings) -> ScoringInputs:
+    """``inputs`` counting the installs of the products ``icp.competitor_technologies`` names."""
+    names = competitor_technology_names(icp.competitor_technologies, inputs.technographics)
+    return replace(inputs, competitor_technologies=names) if names else inputs
+
+
 def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.execute("create schema if not exists marts")
     con.register("frame_to_write", frame)
@@ -47,21 +67,26 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> N
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="scoring", deps=UPSTREAM) for key in
-           (ACCOUNT_PRIORITY, CONTACT_PRIORITY, MODEL_PERFORMANCE)],
-    check_specs=[dg.AssetCheckSpec(name, asset=ACCOUNT_PRIORITY, blocking=True) for name in CHECKS],
+    specs=[dg.AssetSpec(key, group_name="scoring", deps=upstream_of(load), description=description)
+           for key, description in ASSET_DESCRIPTIONS.items()],
+    check_specs=[dg.AssetCheckSpec(name, asset=ACCOUNT_PRIORITY, blocking=True, description=description)
+                 for name, description in CHECKS.items()],
     name="scoring",
+    description="Train, register and apply the readiness and fit models; score contacts; write the marts.",
+    resource_defs={SETTINGS_KEY: terrain_settings()},
 )
-def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths):
-    """Train, register and apply the readiness and fit models; score contacts; write the marts."""
-    settings = load_settings()
+def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg.ResourceParam[Settings]):
     registry = ModelRegistry(paths.data_dir)
     with connect_warehouse(paths.warehouse_path) as con:
-        tables = load_tables(con, settings.icp.won_stage_prefixes)
+        tables = load_tables(con)
         previous = previous_readiness(con)
         as_of = scoring_date(settings.scoring.as_of, tables.as_of, tables.inputs.intent)
-        output = run_scoring(tables.inputs, tables.accounts, tables.contacts, as_of, settings.scoring.horizon_days,
-                             registry, potential=tables.potential, previous_scores=previous)
+        inputs = with_competitors(tables.inputs, settings.icp)
+        if settings.icp.competitor_technologies and not inputs.competitor_technologies:
+            context.log.warning("icp.competitor_technologies names no technology or category in the technographics")
+        output = run_scoring(inputs, tables.accounts, tables.contacts, as_of, settings.scoring.horizon_days,
+                             registry, potential=tables.potential, previous_scores=previous,
+                             persona_rules=settings.personas.rules)
         _write(con, "account_priority", output.account_priority)
         _write(con, "contact_priority", output.contact_priority)
         _write(con, "model_performance", output.model_performance)

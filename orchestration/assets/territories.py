@@ -1,4 +1,8 @@
-"""Territory design as a Dagster asset: the default scenario on every run, charts in the UI."""
+"""Territory design as a Dagster asset: the default scenario on every run, charts in the UI.
+
+The planner's inputs are read by :mod:`orchestration.planning.inputs` and the run report's figures by
+:mod:`orchestration.run_report`; the tables they read are the asset's upstream.
+"""
 
 
 import base64
@@ -6,11 +10,13 @@ import traceback
 
 import dagster as dg
 
+from orchestration import run_report
+from orchestration.assets.lineage import upstream_of
+from orchestration.planning import inputs as planner_inputs
 from orchestration.planning.review import BLOCKING, WARNING, Verdict, failed_plan_verdicts, publishable
 from orchestration.planning.scenarios import DEFAULT_SCENARIO, ensure_published_plan, record_plan_status, run_scenario
-from orchestration.resources import TerrainPaths, connect_warehouse
-from orchestration.run_report import segment_disagreements
-from orchestration.settings import load_settings
+from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
+from orchestration.settings import Settings
 
 PLAN_KEYS = {
     "territory_plan": dg.AssetKey(["marts", "territory_plan"]),
@@ -18,8 +24,15 @@ PLAN_KEYS = {
     "territory_plan_metrics": dg.AssetKey(["marts", "territory_plan_metrics"]),
     "plan_published": dg.AssetKey(["territory", "plan_published"]),
 }
-
-
+PLAN_DESCRIPTIONS = {
+    "territory_plan": "Scenario x account: current and proposed territory, whether the account moves and why.",
+    "territory_plan_summary": "Scenario x proposed territory: accounts, potential, workload, deviation from the "
+                              "group mean, accounts moved in and out, contiguity.",
+    "territory_plan_metrics": "Scenario x alignment x plan group: balance, disruption and capacity figures of "
+                              "today's alignment, an equal-count split and the proposed plan.",
+    "plan_published": "The scenario whose territories go to the CRM as Proposed_Territory__c: this run's plan when "
+                      "it passes every blocking check, else the plan published before.",
+}
 SUMMARY = PLAN_KEYS["territory_plan_summary"]
 PLAN_CHECKS = {
     **{name: dg.AssetCheckSeverity.ERROR for name in BLOCKING},
@@ -53,24 +66,20 @@ def _image(path) -> dg.MetadataValue:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="territories",
-                        deps=[["marts", "account_priority"], ["marts", "territory_current"],
-                              ["intermediate", "int_company_potential"], ["intermediate", "int_territory_kinds"],
-                              ["intermediate", "int_territory_rules"], ["intermediate", "int_companies_unified"],
-                              ["intermediate", "int_opportunities_rolled_up"], ["staging", "stg_crm__users"],
-                              ["staging", "stg_territories__rules"], ["reference", "zip_codes"]])
-           for key in PLAN_KEYS.values()],
+    specs=[dg.AssetSpec(key, group_name="territories", deps=upstream_of(planner_inputs, run_report),
+                        description=PLAN_DESCRIPTIONS[name])
+           for name, key in PLAN_KEYS.items()],
     check_specs=[dg.AssetCheckSpec(name, asset=SUMMARY, description=CHECK_DESCRIPTIONS[name]) for name in PLAN_CHECKS],
     name="territory_design",
     description="Balanced, contiguous, low-disruption territories for the default scenario of terrain.yaml.",
+    resource_defs={SETTINGS_KEY: terrain_settings()},
 )
-def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths):
-    settings = load_settings().territory_plan
+def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg.ResourceParam[Settings]):
     con = connect_warehouse(paths.warehouse_path)
     result = None
     try:
         try:
-            result = run_scenario(con, DEFAULT_SCENARIO, settings, paths.outputs_dir / "territory_plans")
+            result = run_scenario(con, DEFAULT_SCENARIO, settings.territory_plan, paths.outputs_dir / "territory_plans")
             verdicts = list(result.verdicts)
         except Exception as error:  # a failed plan must not stop this week's scores from publishing
             context.log.error(f"Territory plan '{DEFAULT_SCENARIO}' failed:\n{traceback.format_exc()}")
@@ -80,7 +89,7 @@ def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths):
         ensure_published_plan(con, default_publishable=ok)
     finally:
         con.close()
-    disagreements = segment_disagreements(paths.warehouse_path)
+    disagreements = run_report.segment_disagreements(paths.warehouse_path)
     if not ok:
         failed = "; ".join(f"{v.name}: {v.text}" for v in verdicts if v.blocking and not v.passed)
         context.log.error(f"Territory plan '{DEFAULT_SCENARIO}' not published, the previous plan stays: {failed}")

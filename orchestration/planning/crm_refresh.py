@@ -1,19 +1,27 @@
-"""Rebuild the dbt models that carry the published plan, after ``terrain plan --publish``."""
+"""Rebuild the dbt models that carry the published plan, after a scenario is published.
+
+They run through the project's dbt resource from the scenario job's op, with the main run's
+translator, so their materializations and dbt tests are recorded under the same asset keys as
+the main run's ``dbt_scored`` step.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import dbt_project
+from orchestration.assets.dbt import ensure_manifest, translator
 from orchestration.settings import load_settings
 
+PUBLISHED_PLAN_MODELS = "source:territory+"
 
-def refresh_crm_updates() -> None:
-    """Run dbt on the models downstream of the published plan (the CRM write-back)."""
-    dbt = DbtCliResource(project_dir=dbt_project)
-    invocation = dbt.cli(["build", "--select", "source:territory+", "--exclude-resource-type", "unit_test",
-                         "--vars", json.dumps(load_settings().dbt_vars())],
-                         raise_on_error=True)
-    invocation.wait()
+
+def refresh_crm_updates(context: dg.OpExecutionContext, dbt: DbtCliResource) -> Iterator:
+    """Build the models downstream of ``territory.plan_published`` (the CRM write-back, reps' books)
+    and their data tests, yielding their Dagster events."""
+    args = ["build", "--select", PUBLISHED_PLAN_MODELS, "--exclude-resource-type", "unit_test",
+            "--vars", json.dumps(load_settings().dbt_vars())]
+    yield from dbt.cli(args, manifest=ensure_manifest(), dagster_dbt_translator=translator, context=context).stream()

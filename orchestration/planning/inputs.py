@@ -1,19 +1,27 @@
 """The territory planner's inputs, read from the warehouse.
 
 Potential is the annual TAM potential per company (`int_company_potential`), not this week's
-expected value: territories should not be redrawn because intent moved for a week. Workload weighs
-each account by size and motion (renewals and upsells take more of a rep's time than a cold
-new-logo account of the same size). Named accounts are those whose winning rule matches on `Id`.
+expected value: territories should not be redrawn because intent moved for a week. Workload is
+dbt's (`int_account_workload`: size and motion, one definition for every table that shows it).
+Named accounts are those whose winning rule matches on `Id`.
 A rep's `Max_Accounts__c` is the capacity of their book (a price on overflow, not a wall);
 whitespace companies are in the territory but in nobody's book yet, so they do not count toward
 it. Territories come with the kind, segment and country their rules show (`int_territory_kinds`)
 and, for vertical ones, the industries they cover, so the planner groups like with like.
+``READS`` names every table read here: the territory asset's upstream.
 """
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
+
+READS = (
+    "marts.account_priority", "intermediate.int_company_potential", "intermediate.int_account_workload",
+    "intermediate.int_opportunities_rolled_up", "marts.territory_current", "staging.stg_territories__rules",
+    "intermediate.int_territory_rules", "intermediate.int_territory_kinds", "staging.stg_crm__users",
+    "reference.zip_codes",
+)
 
 ACCOUNTS_SQL = """
 with named as (
@@ -30,8 +38,7 @@ select
     ap.state,
     coalesce(ap.territory_id, 'UNASSIGNED') as current_territory_id,
     coalesce(potential.potential_usd, 0) as potential,
-    (case ap.motion when 'renewal' then 1.5 when 'upsell' then 1.2 else 1.0 end)
-        * (1 + ln(1 + coalesce(companies.employees, 0)) / 10) as workload,
+    coalesce(workload.workload, 1.0) as workload,
     coalesce(ap.is_customer, false) as is_customer,
     coalesce(opps.open_opportunities, 0) > 0 as has_open_opportunity,
     coalesce(opps.bookings_ttm_usd, 0) as customer_revenue,
@@ -42,7 +49,7 @@ select
     ap.crm_account_id is not null as in_book
 from marts.account_priority as ap
 left join intermediate.int_company_potential as potential using (account_key)
-left join intermediate.int_companies_unified as companies using (account_key)
+left join intermediate.int_account_workload as workload using (account_key)
 left join intermediate.int_opportunities_rolled_up as opps using (account_key)
 left join marts.territory_current as tc using (account_key)
 left join named on named.territory_id = tc.territory_id and named.priority = tc.matched_priority

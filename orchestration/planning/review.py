@@ -77,7 +77,8 @@ def pinned_verdict(assignments: pd.DataFrame, accounts: pd.DataFrame, home_count
     counts = {"locked_moved": int(broken_lock.sum()), "named_moved": int(broken_named.fillna(False).sum()),
               "uncovered_abroad_placed": int(abroad.fillna(False).sum())}
     passed = not any(counts.values())
-    text = "no locked, named or uncovered foreign account moved" if passed else ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v)
+    text = ("no locked, named or uncovered foreign account moved" if passed
+            else ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v))
     return Verdict("pinned_accounts_kept", passed, text, counts)
 
 
@@ -85,7 +86,8 @@ def plan_verdicts(proposed: pd.DataFrame, summary: pd.DataFrame, assignments: pd
                   tolerance: float, workload_tolerance: float | None) -> list[Verdict]:
     """Every rule for a plan that was produced (see `failed_plan_verdicts` for one that was not)."""
     workload = _worst(proposed, "max_abs_workload_deviation_pct")
-    relaxed = proposed[proposed["tolerance_relaxed"].astype("boolean").fillna(False).astype(bool)] if "tolerance_relaxed" in proposed else proposed.iloc[0:0]
+    relaxed = (proposed[proposed["tolerance_relaxed"].astype("boolean").fillna(False).astype(bool)] if "tolerance_relaxed" in proposed
+               else proposed.iloc[0:0])
     over = summary[summary["capacity_overflow"].fillna(0) > 0] if "capacity_overflow" in summary else summary.iloc[0:0]
     group_col = _group_column(relaxed)
     return [

@@ -201,20 +201,3 @@ def ensure_published_plan(con: duckdb.DuckDBPyConnection, default_publishable: b
     if default_publishable:
         publish_scenario(con, DEFAULT_SCENARIO)
 
-
-def settings_with_overrides(base: TerritoryPlanSettings, *, tolerance=None, disruption_weight=None,
-                            balance_metric=None, territories=None, locks=None, workload_tolerance=None) -> TerritoryPlanSettings:
-    changes = {}
-    if tolerance is not None:
-        changes["tolerance"] = tolerance
-    if workload_tolerance is not None:
-        changes["workload_tolerance"] = workload_tolerance
-    if disruption_weight is not None:
-        changes["disruption_weight"] = disruption_weight
-    if balance_metric is not None:
-        changes["balance_metric"] = balance_metric
-    if territories:
-        changes["territories_per_segment"] = {**base.territories_per_segment, **territories}
-    if locks:
-        changes["locks"] = tuple(base.locks) + tuple(locks)
-    return replace(base, **changes)

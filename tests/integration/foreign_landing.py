@@ -73,7 +73,8 @@ def build_foreign_landing(root: Path, companies: int = 400, seed: int = 3) -> di
         "BillingState": [STATES[s][1].upper() for s in state_idx[:crm_n]],
         "BillingPostalCode": [z.lstrip("0") + "-1234" for z in zips[:crm_n]], "BillingCountry": "United States",
         "Industry": [INDUSTRIES[k][1] for k in industry_idx[:crm_n]], "NumberOfEmployees": employees[:crm_n],
-        "AnnualRevenue": employees[:crm_n] * 150000.0, "OwnerId": "005A1", "Type": np.where(np.arange(crm_n) % 3 == 0, "Customer - Direct", "Prospect"),
+        "AnnualRevenue": employees[:crm_n] * 150000.0, "OwnerId": "005A1",
+        "Type": np.where(np.arange(crm_n) % 3 == 0, "Customer - Direct", "Prospect"),
         "LastModifiedDate": "2026-10-01T10:00:00Z",
     })
     bad = crm.iloc[:2].copy()

@@ -39,7 +39,7 @@ class AlignmentRun(DataRootPaths):
 
     @property
     def crm_file(self) -> Path:
-        return self.data / "serving" / "crm" / "account_updates.csv"
+        return self.data / "serving" / "crm" / "account_updates_full.csv"
 
     def query(self, sql: str, db: Path | None = None) -> pd.DataFrame:
         con = duckdb.connect(str(db or self.warehouse), read_only=True)
@@ -95,7 +95,7 @@ def _plan(run: AlignmentRun) -> pd.DataFrame:
 def test_run_exits_zero_and_names_the_serving_outputs(run):
     assert run.returncode == 0, run.output[-5000:]
     assert str(run.serving) in run.output
-    assert str(run.crm_file) in run.output
+    assert str(run.crm_file.with_name("account_updates.csv")) in run.output
 
 
 def test_every_company_is_in_the_territory_its_rules_name(run):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.support import terrain
 from tests.integration.foreign_landing import build_foreign_landing
+from tests.support import terrain
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,11 @@
-"""``terrain plan``: what-if scenarios beside the default plan, published only on request."""
+"""``terrain plan``: what-if scenarios beside the default plan, published only on request, each a
+run of the ``territory_scenario`` job on the data root's Dagster instance."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -10,6 +14,10 @@ from tests.support import terrain
 
 pytestmark = pytest.mark.integration
 
+PLAN_TABLES = [dg.AssetKey(["marts", name]) for name in ("territory_plan", "territory_plan_summary", "territory_plan_metrics")]
+PUBLISHED_KEYS = [dg.AssetKey(["territory", "plan_published"]), dg.AssetKey(["marts", "crm_account_updates"]),
+                  dg.AssetKey(["serving", "published_marts"])]
+
 
 def _query(run, sql):
     con = duckdb.connect(str(run.warehouse), read_only=True)
@@ -17,6 +25,28 @@ def _query(run, sql):
         return con.execute(sql).df()
     finally:
         con.close()
+
+
+@contextmanager
+def _instance(run):
+    instance = dg.DagsterInstance.from_config(str(run.data / "dagster_home"))
+    try:
+        yield instance
+    finally:
+        instance.dispose()
+
+
+def _latest_scenario_run(instance) -> tuple[dg.DagsterRun, dict]:
+    """The newest run of the scenario job, with its plan step's config."""
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name="territory_scenario"), limit=1)
+    assert runs, "terrain plan left no run of territory_scenario"
+    return runs[0], runs[0].run_config["ops"]["plan_scenario"]["config"]
+
+
+def _materialized_by(instance, key: dg.AssetKey):
+    event = instance.get_latest_materialization_event(key)
+    assert event is not None, key.to_user_string()
+    return event.run_id, {name: value.value for name, value in event.asset_materialization.metadata.items()}
 
 
 def test_scenario_is_stored_beside_the_default_without_publishing(pipeline_run):
@@ -37,6 +67,16 @@ def test_scenario_is_stored_beside_the_default_without_publishing(pipeline_run):
     assert published.scenario_id.tolist() == ["proposed"]
     crm_after = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
     pd.testing.assert_frame_equal(crm_before, crm_after)
+    with _instance(pipeline_run) as instance:
+        run, config = _latest_scenario_run(instance)
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        assert (config["scenario_id"], config["tolerance"], config["publish"]) == ("wider_band", 0.15, False)
+        assert run.run_id in result.stdout
+        for key in PLAN_TABLES:
+            run_id, metadata = _materialized_by(instance, key)
+            assert (run_id, metadata["scenario_id"]) == (run.run_id, "wider_band"), key.to_user_string()
+        for key in PUBLISHED_KEYS:
+            assert _materialized_by(instance, key)[0] != run.run_id, key.to_user_string()
 
 
 def test_publishing_a_scenario_sends_it_to_the_crm_file(pipeline_run):
@@ -50,23 +90,31 @@ def test_publishing_a_scenario_sends_it_to_the_crm_file(pipeline_run):
     joined = crm.join(expected, how="inner")
     assert len(joined) > 0
     assert (joined["Proposed_Territory__c"] == joined["proposed_territory_id"]).all()
+    with _instance(pipeline_run) as instance:
+        run, config = _latest_scenario_run(instance)
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        assert (config["scenario_id"], config["publish"]) == ("wider_band", True)
+        for key in [*PLAN_TABLES, *PUBLISHED_KEYS]:
+            assert _materialized_by(instance, key)[0] == run.run_id, key.to_user_string()
+        assert _materialized_by(instance, PUBLISHED_KEYS[0])[1]["scenario_id"] == "wider_band"
 
 
 def test_unknown_segment_is_a_clear_error(pipeline_run):
     result = terrain("plan", "--scenario", "typo", "--territories", "Smb=4", "--data", str(pipeline_run.data))
     assert result.returncode == 2
     assert "unknown segment" in result.stderr and "Smb" in result.stderr
+    with _instance(pipeline_run) as instance:
+        configs = [r.run_config["ops"]["plan_scenario"]["config"]
+                   for r in instance.get_runs(filters=dg.RunsFilter(job_name="territory_scenario"))]
+        assert "typo" not in {config["scenario_id"] for config in configs}
 
 
 def test_the_plan_checks_ran_in_dagster_and_the_blocking_ones_passed(pipeline_run):
     """Every plan check is recorded against territory_plan_summary in the run's instance; the
     blocking ones passed (the plan was published), the warnings carry their figures."""
-    import dagster as dg
-
     from orchestration.planning.review import BLOCKING, WARNING
 
-    instance = dg.DagsterInstance.from_config(str(pipeline_run.data / "dagster_home"))
-    try:
+    with _instance(pipeline_run) as instance:
         summary = dg.AssetKey(["marts", "territory_plan_summary"])
         for name in (*BLOCKING, *WARNING):
             history = instance.event_log_storage.get_asset_check_execution_history(dg.AssetCheckKey(summary, name), limit=1)
@@ -75,5 +123,3 @@ def test_the_plan_checks_ran_in_dagster_and_the_blocking_ones_passed(pipeline_ru
             if name in BLOCKING:
                 assert evaluation.passed, f"{name}: {evaluation.description}"
             assert evaluation.description, name
-    finally:
-        instance.dispose()

@@ -55,7 +55,8 @@ def test_current_territories_follow_the_rules(run):
     assert accuracy >= 0.98, accuracy
 
 
-def test_readiness_close_to_the_oracle_and_above_baselines(run):
+def _readiness_against_outcomes(run) -> tuple[float, float]:
+    """(AUC of the published readiness against what happened after ``as_of``, the oracle's AUC)."""
     outcomes = _truth(run, "outcomes.csv")
     propensity = _truth(run, "propensity.csv")
     scored = _query(run, "select vendor_company_id, readiness_probability from marts.account_priority "
@@ -64,14 +65,36 @@ def test_readiness_close_to_the_oracle_and_above_baselines(run):
         scored, left_on="Company_Id", right_on="vendor_company_id")
     assert len(joined) >= 0.9 * len(outcomes[outcomes.Company_Id != ""])
     label = joined.New_Opportunity.astype(int)
-    model_auc = roc_auc_score(label, joined.readiness_probability)
-    oracle_auc = roc_auc_score(label, joined.propensity.astype(float))
+    return roc_auc_score(label, joined.readiness_probability), roc_auc_score(label, joined.propensity.astype(float))
+
+
+def _active_readiness(run) -> pd.Series:
+    performance = _query(run, "select auc, backtest_auc, auc_protocol, baseline_auc_intent_only, "
+                              "baseline_auc_map_only from marts.model_performance "
+                              "where model_name = 'readiness' and is_active")
+    assert len(performance) == 1
+    return performance.iloc[0]
+
+
+def test_readiness_close_to_the_oracle_and_above_baselines(run):
+    """The published scores rank what happened after ``as_of`` nearly as well as the generator's own
+    propensity, and better than either signal a team would otherwise use."""
+    model_auc, oracle_auc = _readiness_against_outcomes(run)
     assert model_auc >= 0.90 * oracle_auc, (model_auc, oracle_auc)
-    performance = _query(run, "select auc, baseline_auc_intent_only, baseline_auc_map_only "
-                              "from marts.model_performance where model_name = 'readiness' "
-                              "order by trained_at desc limit 1")
-    assert performance.auc[0] >= performance.baseline_auc_intent_only[0] + 0.03
-    assert performance.auc[0] >= performance.baseline_auc_map_only[0] + 0.03
+    published = _active_readiness(run)
+    assert published.auc >= published.baseline_auc_intent_only + 0.03
+    assert published.auc >= published.baseline_auc_map_only + 0.03
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: on the sample world the forward auc (overlapping-label "
+                                       "protocol, 26 weeks of intent) reads 0.889 where 0.821 happened")
+def test_published_auc_is_within_three_points_of_what_happened(run):
+    """The ``auc`` that ``model_performance`` publishes for the active model (the forward
+    measurement) is within 0.03 of the AUC realised after ``as_of``: a user can trust the figure."""
+    model_auc, _ = _readiness_against_outcomes(run)
+    published = _active_readiness(run)
+    assert abs(published.auc - model_auc) <= 0.03, (published.auc, published.auc_protocol, model_auc,
+                                                     published.backtest_auc)
 
 
 def test_persona_accuracy(run):

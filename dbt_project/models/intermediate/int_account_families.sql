@@ -8,30 +8,43 @@ with recursive
 
 companies as (
 
-    select account_key, parent_account_key, vendor_ultimate_parent_account_key
+    select
+        account_key,
+        parent_account_key,
+        vendor_ultimate_parent_account_key
     from {{ ref('int_companies_unified') }}
 
 ),
 
 ancestry (account_key, ancestor_account_key, depth) as (
 
-    select account_key, account_key, 0
+    select
+        account_key,
+        account_key as ancestor_account_key,
+        0 as depth
     from companies
 
     union all
 
-    select ancestry.account_key, companies.parent_account_key, ancestry.depth + 1
+    select
+        ancestry.account_key,
+        companies.parent_account_key,
+        ancestry.depth + 1
     from ancestry
     inner join companies
         on ancestry.ancestor_account_key = companies.account_key
-    where companies.parent_account_key is not null
+    where
+        companies.parent_account_key is not null
         and ancestry.depth < 10
 
 ),
 
 roots as (
 
-    select account_key, ancestor_account_key as root_account_key, depth
+    select
+        account_key,
+        ancestor_account_key as root_account_key,
+        depth
     from (
         select
             ancestry.*,

@@ -9,7 +9,9 @@ opportunities as (
 
 crm_keys as (
 
-    select record_id, account_key
+    select
+        record_id,
+        account_key
     from {{ source('identity', 'account_keys') }}
     where record_source = 'crm'
 
@@ -30,7 +32,8 @@ from opportunities
 inner join crm_keys
     on opportunities.account_id = crm_keys.record_id
 cross join as_of
-where opportunities.is_won
+where
+    opportunities.is_won
     and opportunities.product_family is not null
     and opportunities.close_date <= as_of.as_of_date
 group by crm_keys.account_key, opportunities.product_family

@@ -27,10 +27,10 @@ as_of as (
         {% if var('as_of') -%}
         cast('{{ var("as_of") }}' as date)
         {%- else -%}
-        coalesce(
-            cast({{ dbt.dateadd('day', 6, 'latest_week_start') }} as date),
-            current_date
-        )
+            coalesce(
+                cast({{ dbt.dateadd('day', 6, 'latest_week_start') }} as date),
+                current_date
+            )
         {%- endif %} as as_of_date
     from latest_intent_week
 

@@ -38,7 +38,7 @@ ranked_records as (
         record_id,
         row_number() over (
             partition by account_key, record_source
-            order by coalesce(is_primary, false) desc, match_probability desc nulls last, record_id
+            order by coalesce(is_primary, false) desc, match_probability desc nulls last, record_id asc
         ) as side_rank
     from account_keys
 
@@ -46,7 +46,9 @@ ranked_records as (
 
 primary_crm as (
 
-    select account_key, record_id as crm_account_id
+    select
+        account_key,
+        record_id as crm_account_id
     from ranked_records
     where record_source = 'crm' and side_rank = 1
 
@@ -54,7 +56,9 @@ primary_crm as (
 
 primary_vendor as (
 
-    select account_key, record_id as vendor_company_id
+    select
+        account_key,
+        record_id as vendor_company_id
     from ranked_records
     where record_source = 'vendor' and side_rank = 1
 
@@ -78,13 +82,21 @@ crm_rollup as (
 
 crm_keys as (
 
-    select record_id, account_key from account_keys where record_source = 'crm'
+    select
+        record_id,
+        account_key
+    from account_keys
+    where record_source = 'crm'
 
 ),
 
 vendor_keys as (
 
-    select record_id, account_key from account_keys where record_source = 'vendor'
+    select
+        record_id,
+        account_key
+    from account_keys
+    where record_source = 'vendor'
 
 ),
 
@@ -143,20 +155,26 @@ unified as (
     left join crm_rollup
         on companies.account_key = crm_rollup.account_key
     left join crm_keys as crm_parent
-        on crm_accounts.parent_account_id = crm_parent.record_id
-        and crm_parent.account_key <> companies.account_key
+        on
+            crm_accounts.parent_account_id = crm_parent.record_id
+            and companies.account_key <> crm_parent.account_key
     left join vendor_keys as vendor_parent
-        on vendor_companies.parent_company_id = vendor_parent.record_id
-        and vendor_parent.account_key <> companies.account_key
+        on
+            vendor_companies.parent_company_id = vendor_parent.record_id
+            and companies.account_key <> vendor_parent.account_key
     left join vendor_keys as vendor_ultimate_parent
-        on vendor_companies.ultimate_parent_id = vendor_ultimate_parent.record_id
-        and vendor_ultimate_parent.account_key <> companies.account_key
+        on
+            vendor_companies.ultimate_parent_id = vendor_ultimate_parent.record_id
+            and companies.account_key <> vendor_ultimate_parent.account_key
 
 ),
 
 zip_counties as (
 
-    select postal_code, county_fips from {{ source('reference', 'zip_codes') }}
+    select
+        postal_code,
+        county_fips
+    from {{ source('reference', 'zip_codes') }}
 
 ),
 
@@ -167,8 +185,9 @@ located as (
         zip_counties.county_fips
     from unified
     left join zip_counties
-        on unified.country_code = 'US'
-        and unified.postal_code = zip_counties.postal_code
+        on
+            unified.country_code = 'US'
+            and unified.postal_code = zip_counties.postal_code
 
 )
 

@@ -33,13 +33,17 @@ rules as (
 
 hierarchy as (
 
-    select territory_id, segment from {{ ref('int_territory_hierarchy') }}
+    select
+        territory_id,
+        segment
+    from {{ ref('int_territory_hierarchy') }}
 
 ),
 
 vendor_only_companies as (
 
-    select * from companies where crm_account_id is null
+    select * from companies
+    where crm_account_id is null
 
 ),
 
@@ -87,8 +91,9 @@ segmented as (
         assigned.is_excluded_from_realign
     from assigned
     left join hierarchy
-        on assigned.territory_id = hierarchy.territory_id
-        and assigned.territory_id <> 'UNASSIGNED'
+        on
+            assigned.territory_id = hierarchy.territory_id
+            and assigned.territory_id <> 'UNASSIGNED'
 
 )
 

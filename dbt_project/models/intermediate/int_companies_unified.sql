@@ -15,14 +15,19 @@ companies as (
 
 assigned as (
 
-    select account_key, segment, band_segment, segment_source
+    select
+        account_key,
+        segment,
+        band_segment,
+        segment_source
     from {{ ref('int_companies_territory_assigned') }}
 
 ),
 
 territory_segments as (
 
-    select distinct segment from {{ ref('int_territory_hierarchy') }} where segment is not null
+    select distinct segment from {{ ref('int_territory_hierarchy') }}
+    where segment is not null
 
 ),
 
@@ -34,8 +39,8 @@ segmented as (
         assigned.band_segment,
         assigned.segment_source,
         assigned.segment_source = 'territory'
-            and assigned.band_segment <> assigned.segment
-            and assigned.band_segment in (select segment from territory_segments)
+        and assigned.band_segment <> assigned.segment
+        and assigned.band_segment in (select segment from territory_segments)
             as band_disagrees_with_territory
     from companies
     inner join assigned

@@ -27,13 +27,18 @@ companies as (
 
 potential as (
 
-    select account_key, annual_spend_usd from {{ ref('int_company_potential') }}
+    select
+        account_key,
+        annual_spend_usd
+    from {{ ref('int_company_potential') }}
 
 ),
 
 vendor_keys as (
 
-    select record_id, account_key
+    select
+        record_id,
+        account_key
     from {{ source('identity', 'account_keys') }}
     where record_source = 'vendor'
 
@@ -41,7 +46,9 @@ vendor_keys as (
 
 technologies as (
 
-    select distinct vendor_keys.account_key, lower(technographics.technology) as technology
+    select distinct
+        vendor_keys.account_key,
+        lower(technographics.technology) as technology
     from {{ ref('stg_vendor__technographics') }} as technographics
     inner join vendor_keys
         on technographics.company_id = vendor_keys.record_id
@@ -51,7 +58,9 @@ technologies as (
 
 technology_counts as (
 
-    select account_key, count(*) as technologies
+    select
+        account_key,
+        count(*) as technologies
     from technologies
     group by account_key
 
@@ -65,7 +74,7 @@ best_customers as (
             companies.*,
             row_number() over (
                 partition by companies.block_key
-                order by potential.annual_spend_usd desc nulls last, companies.account_key
+                order by potential.annual_spend_usd desc nulls last, companies.account_key asc
             ) as spend_rank
         from companies
         inner join potential
@@ -88,8 +97,9 @@ shared_technologies as (
     inner join technologies as customer_technologies
         on company_technologies.technology = customer_technologies.technology
     inner join best_customers
-        on customer_technologies.account_key = best_customers.account_key
-        and companies.block_key = best_customers.block_key
+        on
+            customer_technologies.account_key = best_customers.account_key
+            and companies.block_key = best_customers.block_key
     where company_technologies.account_key <> customer_technologies.account_key
     group by company_technologies.account_key, customer_technologies.account_key
 
@@ -108,20 +118,29 @@ pairs as (
         end as industry_similarity,
         case
             when companies.employees is null or best_customers.employees is null then 0.5
-            else greatest(0.0, 1 - abs(ln(1 + greatest(companies.employees, 0)) - ln(1 + greatest(best_customers.employees, 0))) / ln(10))
+            else
+                greatest(
+                    0.0,
+                    1 - abs(ln(1 + greatest(companies.employees, 0)) - ln(1 + greatest(best_customers.employees, 0))) / ln(10)
+                )
         end as size_similarity,
         coalesce(
             shared_technologies.shared * 1.0
-            / nullif(coalesce(company_counts.technologies, 0) + coalesce(customer_counts.technologies, 0) - shared_technologies.shared, 0),
+            / nullif(
+                coalesce(company_counts.technologies, 0) + coalesce(customer_counts.technologies, 0) - shared_technologies.shared,
+                0
+            ),
             0.0
         ) as technology_similarity
     from companies
     inner join best_customers
-        on companies.block_key = best_customers.block_key
-        and companies.account_key <> best_customers.account_key
+        on
+            companies.block_key = best_customers.block_key
+            and companies.account_key <> best_customers.account_key
     left join shared_technologies
-        on companies.account_key = shared_technologies.account_key
-        and best_customers.account_key = shared_technologies.customer_account_key
+        on
+            companies.account_key = shared_technologies.account_key
+            and best_customers.account_key = shared_technologies.customer_account_key
     left join technology_counts as company_counts
         on companies.account_key = company_counts.account_key
     left join technology_counts as customer_counts
@@ -138,7 +157,7 @@ scored_pairs as (
 
 ),
 
-{#-
+{#
     Top three neighbours per company with DuckDB's top-n aggregates (max_by / max with a count),
     which stream instead of sorting every pair; ties go to the customer that spends more.
 -#}

@@ -52,8 +52,12 @@ company_spend as (
             when not companies.is_customer then null
             when opportunities.bookings_ttm_usd > 0 then opportunities.bookings_ttm_usd
             when opportunities.lifetime_bookings_usd > 0
-                then opportunities.lifetime_bookings_usd
-                    / greatest(1.0, {{ dbt.datediff('opportunities.first_won_date', 'as_of.as_of_date', 'day') }} / 365.25)
+                then
+                    opportunities.lifetime_bookings_usd
+                    / greatest(
+                        1.0,
+                        {{ dbt.datediff('opportunities.first_won_date', 'as_of.as_of_date', 'day') }} / 365.25 -- noqa: LT05
+                    )
         end as annual_spend_usd
     from companies
     left join opportunities
@@ -136,7 +140,8 @@ estimated as (
             ) / (coalesce(cells.cell_customers, 0) + coalesce(segment_shrinkage.shrinkage_strength, 10.0))
         end, 2) as cell_estimate_usd,
         case
-            when company_spend.employees > 0
+            when
+                company_spend.employees > 0
                 and coalesce(segments.median_customer_employees, overall.overall_median_customer_employees) > 0
                 then least(4.0, greatest(0.25, sqrt(
                     company_spend.employees
@@ -147,8 +152,9 @@ estimated as (
         coalesce(win_rates.segment_win_rate, 0.2) as conversion_prior
     from company_spend
     left join cells
-        on company_spend.segment = cells.segment
-        and company_spend.naics_sector = cells.naics_sector
+        on
+            company_spend.segment = cells.segment
+            and company_spend.naics_sector = cells.naics_sector
     left join segments
         on company_spend.segment = segments.segment
     left join segment_shrinkage

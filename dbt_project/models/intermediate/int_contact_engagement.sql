@@ -13,7 +13,9 @@ contacts as (
 
 crm_keys as (
 
-    select record_id, account_key
+    select
+        record_id,
+        account_key
     from {{ source('identity', 'account_keys') }}
     where record_source = 'crm'
 
@@ -28,8 +30,11 @@ activities as (
 
 map_scores as (
 
-    select email, max(score_normalized) as map_score_normalized
+    select
+        email,
+        max(score_normalized) as map_score_normalized
     from {{ ref('int_map_scores_normalized') }}
+    where is_latest
     group by email
 
 ),

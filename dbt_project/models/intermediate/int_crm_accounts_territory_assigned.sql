@@ -37,8 +37,9 @@ records as (
         crm_accounts.annual_revenue
     from crm_accounts
     left join account_keys
-        on account_keys.record_source = 'crm'
-        and crm_accounts.account_id = account_keys.record_id
+        on
+            account_keys.record_source = 'crm'
+            and crm_accounts.account_id = account_keys.record_id
 
 ),
 
@@ -46,7 +47,12 @@ subject_fields as (
 
     {{ territory_subject_fields('records', 'account_id') }}
     union all
-    select account_id, 'id', {{ rule_text('account_id') }}, cast(null as double) from records
+    select
+        account_id as subject_key,
+        'id' as field,
+        {{ rule_text('account_id') }} as text_value,
+        cast(null as double) as number_value
+    from records
 
 ),
 

@@ -54,7 +54,7 @@ bombora_topics as (
         {% if topics -%}
         topic_map.topic_cluster,
         {%- else -%}
-        coalesce(bombora.category, bombora.topic) as topic_cluster,
+            coalesce(bombora.category, bombora.topic) as topic_cluster,
         {%- endif %}
         bombora.topic,
         bombora.composite_score as topic_score
@@ -68,7 +68,12 @@ bombora_topics as (
 
 g2_daily_signals as (
 
-    select distinct domain, week_start, category, signal_type, signal_date
+    select distinct
+        domain,
+        week_start,
+        category,
+        signal_type,
+        signal_date
     from g2
     where category is not null
 
@@ -83,7 +88,7 @@ g2_topics as (
         {% if topics -%}
         coalesce(topic_map.topic_cluster, cluster_names.topic_cluster) as topic_cluster,
         {%- else -%}
-        g2_daily_signals.category as topic_cluster,
+            g2_daily_signals.category as topic_cluster,
         {%- endif %}
         g2_daily_signals.category as topic,
         cast(least(100, sum({{ g2_signal_weight('g2_daily_signals.signal_type') }})) as double) as topic_score
@@ -114,7 +119,8 @@ account_weeks as (
         topic_signals.week_start,
         topic_signals.vendor,
         topic_signals.topic_cluster,
-        count(distinct case when topic_signals.topic_score >= {{ var('surge_threshold') }} then topic_signals.topic end) as surging_topics,
+        count(distinct case when topic_signals.topic_score >= {{ var('surge_threshold') }} then topic_signals.topic end)
+            as surging_topics,
         count(distinct topic_signals.topic) as topics,
         max(topic_signals.topic_score) as max_score,
         avg(topic_signals.topic_score) as mean_score
@@ -140,11 +146,12 @@ with_momentum as (
         current_week.surging_topics > 0 as is_surging
     from account_weeks as current_week
     left join account_weeks as prior_weeks
-        on current_week.account_key = prior_weeks.account_key
-        and current_week.vendor = prior_weeks.vendor
-        and current_week.topic_cluster = prior_weeks.topic_cluster
-        and prior_weeks.week_start >= cast({{ dbt.dateadd('day', -21, 'current_week.week_start') }} as date)
-        and prior_weeks.week_start < current_week.week_start
+        on
+            current_week.account_key = prior_weeks.account_key
+            and current_week.vendor = prior_weeks.vendor
+            and current_week.topic_cluster = prior_weeks.topic_cluster
+            and prior_weeks.week_start >= cast({{ dbt.dateadd('day', -21, 'current_week.week_start') }} as date)
+            and current_week.week_start > prior_weeks.week_start
     group by 1, 2, 3, 4, 5, 6, 7, 8
 
 )

@@ -1,6 +1,9 @@
 {#-
-    Every system's newest lead score per e-mail address on one 0-100 scale: its percentile among
-    the scores of the same system, scale and scoring date (the day of scored_at).
+    Every lead score each system gave each e-mail address, on one 0-100 scale: its percentile among
+    the scores of the same system, scale and scoring date (the day of scored_at). Every score of the
+    history is kept (is_latest marks each address's newest per system), so a snapshot at a past
+    date reads the score an address had then, normalised within a cohort that later scores do not
+    change.
 
     What is ranked, per system:
     - marketo, hubspot and any other system: the number;
@@ -30,7 +33,7 @@ with
 
 scores as (
 
-    select * from {{ ref('stg_map__scores') }}
+    select * from {{ ref('stg_map__score_history') }}
 
 ),
 
@@ -45,12 +48,13 @@ on_scale as (
                 then (ascii('D') - ascii(left(rating, 1))) + (4 - cast(right(rating, 1) as integer))
             else score
         end as scale_points,
-        case when source_system = 'pardot' then
-            case grade
-                {%- for grade in pardot_grades %}
-                when '{{ grade }}' then {{ loop.index0 }}
-                {%- endfor %}
-            end
+        case
+            when source_system = 'pardot' then
+                case grade
+                    {%- for grade in pardot_grades %}
+                        when '{{ grade }}' then {{ loop.index0 }}
+                    {%- endfor %}
+                end
         end as grade_points
 
     from scores
@@ -92,7 +96,11 @@ normalized as (
         rating,
         grade,
         scored_at,
-        round({{ mid_rank_percentile | replace('__value__', 'combined_points') }}, 2) as score_normalized
+        round({{ mid_rank_percentile | replace('__value__', 'combined_points') }}, 2) as score_normalized,
+        row_number() over (
+            partition by email, source_system
+            order by scored_at desc nulls last, _delivery_seq desc, _row_number desc
+        ) = 1 as is_latest
 
     from combined
 

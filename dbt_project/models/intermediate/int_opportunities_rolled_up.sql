@@ -14,7 +14,9 @@ opportunities as (
 
 crm_keys as (
 
-    select record_id, account_key
+    select
+        record_id,
+        account_key
     from {{ source('identity', 'account_keys') }}
     where record_source = 'crm'
 
@@ -38,7 +40,8 @@ company_opportunities as (
     inner join crm_keys
         on opportunities.account_id = crm_keys.record_id
     cross join as_of
-    where cast(opportunities.created_at as date) <= as_of.as_of_date
+    where
+        cast(opportunities.created_at as date) <= as_of.as_of_date
         or opportunities.created_at is null
 
 ),
@@ -48,9 +51,20 @@ rolled_up as (
     select
         account_key,
         count(case when not is_closed or close_date > as_of_date then opportunity_id end) as open_opportunities,
+        count(
+            case
+                when
+                    (not is_closed or close_date > as_of_date)
+                    and lower(trim(opportunity_type)) = 'renewal'
+                    then opportunity_id
+            end
+        ) as open_renewal_opportunities,
         coalesce(sum(case when not is_closed or close_date > as_of_date then amount end), 0) as open_pipeline_usd,
-        count(case when is_won and close_date > trailing_year_start_date and close_date <= as_of_date then opportunity_id end) as won_opportunities_ttm,
-        coalesce(sum(case when is_won and close_date > trailing_year_start_date and close_date <= as_of_date then amount end), 0) as bookings_ttm_usd,
+        count(case when is_won and close_date > trailing_year_start_date and close_date <= as_of_date then opportunity_id end)
+            as won_opportunities_ttm,
+        coalesce(
+            sum(case when is_won and close_date > trailing_year_start_date and close_date <= as_of_date then amount end), 0
+        ) as bookings_ttm_usd,
         coalesce(sum(case when is_won and close_date <= as_of_date then amount end), 0) as lifetime_bookings_usd,
         count(case when is_closed and close_date <= as_of_date then opportunity_id end) as closed_opportunities,
         count(case when is_won and close_date <= as_of_date then opportunity_id end) as won_opportunities,

@@ -15,10 +15,16 @@ definitions as (
 
 tree (territory_id, depth, region_id, area_id, segment) as (
 
-    select definitions.territory_id, 0, definitions.territory_id, cast(null as varchar), definitions.segment
+    select
+        definitions.territory_id,
+        0 as depth,
+        definitions.territory_id as region_id,
+        cast(null as varchar) as area_id,
+        definitions.segment
     from definitions
-    where definitions.parent_territory_id is null
-        or definitions.parent_territory_id not in (select territory_id from definitions)
+    where
+        definitions.parent_territory_id is null
+        or definitions.parent_territory_id not in (select parents.territory_id from definitions as parents)
 
     union all
 
@@ -30,7 +36,7 @@ tree (territory_id, depth, region_id, area_id, segment) as (
         coalesce(children.segment, tree.segment)
     from tree
     inner join definitions as children
-        on children.parent_territory_id = tree.territory_id
+        on tree.territory_id = children.parent_territory_id
     where tree.depth < 10
 
 ),

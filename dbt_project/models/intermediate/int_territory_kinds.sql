@@ -36,13 +36,19 @@ rules as (
 
 assigned as (
 
-    select account_key, territory_id from {{ ref('int_companies_territory_assigned') }}
+    select
+        account_key,
+        territory_id
+    from {{ ref('int_companies_territory_assigned') }}
 
 ),
 
 companies as (
 
-    select account_key, country_code from {{ ref('int_companies_golden_record') }}
+    select
+        account_key,
+        country_code
+    from {{ ref('int_companies_golden_record') }}
 
 ),
 
@@ -72,10 +78,11 @@ rule_fields as (
         bool_or(field = 'industry') as has_industry,
         bool_or(field in ('numberofemployees', 'annualrevenue')) as has_size
     from rules
-    where field in (
-        'billingstate', 'billingpostalcode', 'billingcountry', 'industry',
-        'numberofemployees', 'annualrevenue', 'id'
-    )
+    where
+        field in (
+            'billingstate', 'billingpostalcode', 'billingcountry', 'industry',
+            'numberofemployees', 'annualrevenue', 'id'
+        )
     group by territory_id
 
 ),
@@ -99,15 +106,20 @@ kinds as (
 
 covered_countries as (
 
-    select distinct territory_id, match_text as country_code
+    select distinct
+        territory_id,
+        match_text as country_code
     from rules
-    where field = 'billingcountry'
+    where
+        field = 'billingcountry'
         and operator in ('equals', 'in')
         and match_text is not null
 
     union
 
-    select distinct territory_id, implied_country_code
+    select distinct
+        territory_id,
+        implied_country_code
     from rules
     where implied_country_code is not null
 
@@ -132,7 +144,8 @@ company_countries as (
     from assigned
     inner join companies
         on assigned.account_key = companies.account_key
-    where assigned.territory_id <> 'UNASSIGNED'
+    where
+        assigned.territory_id <> 'UNASSIGNED'
         and companies.country_code is not null
     group by assigned.territory_id, companies.country_code
 
@@ -140,16 +153,22 @@ company_countries as (
 
 country_candidates as (
 
-    select covered_countries.territory_id, covered_countries.country_code,
-           coalesce(company_countries.companies, 0) as companies
+    select
+        covered_countries.territory_id,
+        covered_countries.country_code,
+        coalesce(company_countries.companies, 0) as companies
     from covered_countries
     left join company_countries
-        on covered_countries.territory_id = company_countries.territory_id
-        and covered_countries.country_code = company_countries.country_code
+        on
+            covered_countries.territory_id = company_countries.territory_id
+            and covered_countries.country_code = company_countries.country_code
 
     union all
 
-    select company_countries.territory_id, company_countries.country_code, company_countries.companies
+    select
+        company_countries.territory_id,
+        company_countries.country_code,
+        company_countries.companies
     from company_countries
     where not exists (
         select 1 from covered_countries
@@ -160,10 +179,12 @@ country_candidates as (
 
 chosen_country as (
 
-    select territory_id, country_code
+    select
+        territory_id,
+        country_code
     from country_candidates
     qualify row_number() over (
-        partition by territory_id order by companies desc, country_code
+        partition by territory_id order by companies desc, country_code asc
     ) = 1
 
 ),

@@ -24,7 +24,7 @@ conditions as (
         territory_id,
         priority,
         territory_id || '|' || cast(priority as varchar) || '|'
-            || cast(_delivery_seq as varchar) || '|' || cast(_row_number as varchar) as condition_id,
+        || cast(_delivery_seq as varchar) || '|' || cast(_row_number as varchar) as condition_id,
         case replace(replace(lower(trim(field)), '_', ''), ' ', '')
             when 'billingstate' then 'billingstate'
             when 'state' then 'billingstate'
@@ -71,12 +71,13 @@ list_items as (
         conditions.*,
         trim(item.value_item) as value_item
     from conditions
-    cross join unnest(
-        case
-            when operator in ('in', 'starts_with') then string_split(rule_value, ';')
-            else [rule_value]
-        end
-    ) as item(value_item)
+    cross join
+        unnest(
+            case
+                when operator in ('in', 'starts_with') then string_split(rule_value, ';')
+                else [rule_value]
+            end
+        ) as item (value_item)
     where operator in ('equals', 'in', 'starts_with')
 
 ),
@@ -88,7 +89,8 @@ named_countries as (
         priority,
         {{ normalize_country('value_item') }} as country_code
     from list_items
-    where field = 'billingcountry'
+    where
+        field = 'billingcountry'
         and operator in ('equals', 'in')
         and {{ normalize_country('value_item') }} is not null
 
@@ -104,7 +106,7 @@ rule_countries as (
 
 ),
 
-{#- The countries a rule's states and postal codes are read in: those it names, else the home
+{# The countries a rule's states and postal codes are read in: those it names, else the home
     country (NULL, read as US-or-unknown, when it names none that is recognised). -#}
 reading_countries as (
 
@@ -117,9 +119,10 @@ reading_countries as (
         end as reading_country_code
     from rule_scope
     left join named_countries
-        on rule_scope.territory_id = named_countries.territory_id
-        and rule_scope.priority = named_countries.priority
-        and rule_scope.names_countries
+        on
+            rule_scope.territory_id = named_countries.territory_id
+            and rule_scope.priority = named_countries.priority
+            and rule_scope.names_countries
 
 ),
 
@@ -216,5 +219,6 @@ select
     rule_countries.implied_country_code
 from normalised
 inner join rule_countries
-    on normalised.territory_id = rule_countries.territory_id
-    and normalised.priority = rule_countries.priority
+    on
+        normalised.territory_id = rule_countries.territory_id
+        and normalised.priority = rule_countries.priority

@@ -14,7 +14,9 @@ crm_accounts as (
 
 crm_keys as (
 
-    select record_id, account_key
+    select
+        record_id,
+        account_key
     from {{ source('identity', 'account_keys') }}
     where record_source = 'crm'
 
@@ -28,7 +30,10 @@ priorities as (
 
 published_plan as (
 
-    select account_key, proposed_territory_id from {{ source('territory', 'plan_published') }}
+    select
+        account_key,
+        proposed_territory_id
+    from {{ source('territory', 'plan_published') }}
 
 )
 

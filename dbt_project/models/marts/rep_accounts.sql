@@ -9,33 +9,54 @@ with
 priorities as (
 
     select
-        account_key, crm_account_id, account_name, territory_id, owner_user_id, motion,
-        priority_tier, expected_value_usd, readiness_probability, top_reasons
+        account_key,
+        crm_account_id,
+        account_name,
+        territory_id,
+        owner_user_id,
+        motion,
+        priority_tier,
+        expected_value_usd,
+        readiness_probability,
+        top_reasons
     from {{ source('scoring', 'account_priority') }}
 
 ),
 
 published as (
 
-    select scenario_id, account_key, proposed_territory_id from {{ source('territory', 'plan_published') }}
+    select
+        scenario_id,
+        account_key,
+        proposed_territory_id
+    from {{ source('territory', 'plan_published') }}
 
 ),
 
 hierarchy as (
 
-    select territory_id, owner_user_id from {{ ref('int_territory_hierarchy') }}
+    select
+        territory_id,
+        owner_user_id
+    from {{ ref('int_territory_hierarchy') }}
 
 ),
 
 users as (
 
-    select user_id, user_name from {{ ref('stg_crm__users') }}
+    select
+        user_id,
+        user_name
+    from {{ ref('stg_crm__users') }}
 
 ),
 
 contact_emails as (
 
-    select contact_id, email from {{ ref('stg_crm__contacts') }}
+    select
+        contact_id,
+        email
+    from {{ ref('stg_crm__contacts') }}
 
 ),
 
@@ -44,11 +65,11 @@ reachable_contacts as (
     select
         contacts.account_key,
         contacts.full_name
-            || coalesce(' (' || nullif(concat_ws(', ', contacts.title, contacts.persona), '') || ')', '')
-            || coalesce(' <' || contact_emails.email || '>', '') as contact_label,
+        || coalesce(' (' || nullif(concat_ws(', ', contacts.title, contacts.persona), '') || ')', '')
+        || coalesce(' <' || contact_emails.email || '>', '') as contact_label,
         row_number() over (
             partition by contacts.account_key
-            order by contacts.contact_score desc nulls last, contacts.contact_id
+            order by contacts.contact_score desc nulls last, contacts.contact_id asc
         ) as contact_order
     from {{ source('scoring', 'contact_priority') }} as contacts
     left join contact_emails
@@ -117,9 +138,10 @@ ranked as (
         priorities.account_name,
         row_number() over (
             partition by assignments.plan, assignments.owner_user_id
-            order by priorities.expected_value_usd desc nulls last,
+            order by
+                priorities.expected_value_usd desc nulls last,
                 priorities.readiness_probability desc nulls last,
-                assignments.account_key
+                assignments.account_key asc
         ) as rank_for_rep,
         priorities.priority_tier,
         priorities.expected_value_usd,
@@ -134,7 +156,8 @@ ranked as (
         on assignments.owner_user_id = users.user_id
     left join top_contacts
         on assignments.account_key = top_contacts.account_key
-    where assignments.owner_user_id is not null
+    where
+        assignments.owner_user_id is not null
         and assignments.territory_id <> 'UNASSIGNED'
 
 )

@@ -14,33 +14,53 @@ with
 
 territories as (
 
-    select account_key, territory_id, segment from {{ ref('territory_current') }}
+    select
+        account_key,
+        territory_id,
+        segment
+    from {{ ref('territory_current') }}
 
 ),
 
 hierarchy as (
 
-    select territory_id, segment, owner_user_id from {{ ref('int_territory_hierarchy') }}
+    select
+        territory_id,
+        segment,
+        owner_user_id
+    from {{ ref('int_territory_hierarchy') }}
     where is_leaf
 
 ),
 
 companies as (
 
-    select account_key, state_code, country_code, is_customer, has_crm_record
+    select
+        account_key,
+        state_code,
+        country_code,
+        is_customer,
+        has_crm_record
     from {{ ref('int_companies_unified') }}
 
 ),
 
 potential as (
 
-    select account_key, potential_usd from {{ ref('int_company_potential') }}
+    select
+        account_key,
+        potential_usd
+    from {{ ref('int_company_potential') }}
 
 ),
 
 users as (
 
-    select user_id, annual_quota, max_accounts from {{ ref('stg_crm__users') }}
+    select
+        user_id,
+        annual_quota,
+        max_accounts
+    from {{ ref('stg_crm__users') }}
 
 ),
 
@@ -68,7 +88,9 @@ accounts as (
 
 owned_territories as (
 
-    select owner_user_id, count(*) as territories
+    select
+        owner_user_id,
+        count(*) as territories
     from hierarchy
     where owner_user_id is not null
     group by owner_user_id
@@ -105,19 +127,42 @@ reps as (
 
 account_cells as (
 
-    select 'territory' as level, territory_id as key, segment, * exclude (segment) from accounts
+    select
+        'territory' as level,
+        territory_id as key,
+        segment,
+        * exclude (segment)
+    from accounts
     union all
-    select 'state', state_key, segment, * exclude (segment) from accounts where state_key is not null
+    select
+        'state' as level,
+        state_key as key,
+        segment,
+        * exclude (segment)
+    from accounts
+    where state_key is not null
     union all
-    select 'country', country_code, segment, * exclude (segment) from accounts where country_code is not null
+    select
+        'country' as level,
+        country_code as key,
+        segment,
+        * exclude (segment)
+    from accounts
+    where country_code is not null
 
 ),
 
 empty_territories as (
 
-    select 'territory' as level, hierarchy.territory_id as key, hierarchy.segment
+    select
+        'territory' as level,
+        hierarchy.territory_id as key,
+        hierarchy.segment
     from hierarchy
-    where not exists (select 1 from accounts where accounts.territory_id = hierarchy.territory_id)
+    where not exists (
+        select 1 from accounts
+        where accounts.territory_id = hierarchy.territory_id
+    )
 
 ),
 
@@ -135,7 +180,14 @@ market as (
 
     union all
 
-    select level, key, segment, 0, 0, 0.0 from empty_territories
+    select
+        level,
+        key,
+        segment,
+        0 as accounts,
+        0 as customers,
+        0.0 as tam_usd
+    from empty_territories
 
 ),
 
@@ -150,13 +202,18 @@ rep_shares as (
     from account_cells
     inner join reps
         on account_cells.owner_user_id = reps.owner_user_id
-    group by account_cells.level, account_cells.key, account_cells.segment, account_cells.owner_user_id,
+    group by
+        account_cells.level, account_cells.key, account_cells.segment, account_cells.owner_user_id,
         reps.book_accounts
 
     union all
 
-    select empty_territories.level, empty_territories.key, empty_territories.segment,
-        hierarchy.owner_user_id, 1.0 / reps.territories
+    select
+        empty_territories.level,
+        empty_territories.key,
+        empty_territories.segment,
+        hierarchy.owner_user_id,
+        1.0 / reps.territories as share
     from empty_territories
     inner join hierarchy
         on empty_territories.key = hierarchy.territory_id
@@ -197,9 +254,10 @@ combined as (
         market.tam_usd / nullif(resources.reps, 0) as potential_per_rep_usd
     from market
     left join resources
-        on market.level = resources.level
-        and market.key = resources.key
-        and market.segment is not distinct from resources.segment
+        on
+            market.level = resources.level
+            and market.key = resources.key
+            and market.segment is not distinct from resources.segment
 
 ),
 
@@ -228,9 +286,11 @@ select
     cast(combined.customers * 1.0 / nullif(combined.accounts, 0) as double) as penetration,
     cast(
         100 * (combined.potential_per_rep_usd / nullif(segment_means.segment_potential_per_rep_usd, 0) - 1)
-    as double) as gap_to_segment_mean_pct,
+        as double
+    ) as gap_to_segment_mean_pct,
     cast(combined.customers as bigint) as customers
 from combined
 left join segment_means
-    on combined.level = segment_means.level
-    and combined.segment is not distinct from segment_means.segment
+    on
+        combined.level = segment_means.level
+        and combined.segment is not distinct from segment_means.segment

@@ -22,31 +22,49 @@ hierarchy as (
 
 kinds as (
 
-    select territory_id, territory_kind, country_code from {{ ref('int_territory_kinds') }}
+    select
+        territory_id,
+        territory_kind,
+        country_code
+    from {{ ref('int_territory_kinds') }}
 
 ),
 
 companies as (
 
-    select account_key, is_customer from {{ ref('int_companies_unified') }}
+    select
+        account_key,
+        is_customer
+    from {{ ref('int_companies_unified') }}
 
 ),
 
 potential as (
 
-    select account_key, potential_usd from {{ ref('int_company_potential') }}
+    select
+        account_key,
+        potential_usd
+    from {{ ref('int_company_potential') }}
 
 ),
 
 opportunities as (
 
-    select account_key, open_pipeline_usd, bookings_ttm_usd from {{ ref('int_opportunities_rolled_up') }}
+    select
+        account_key,
+        open_pipeline_usd,
+        bookings_ttm_usd
+    from {{ ref('int_opportunities_rolled_up') }}
 
 ),
 
 priorities as (
 
-    select account_key, readiness_probability, priority_tier from {{ source('scoring', 'account_priority') }}
+    select
+        account_key,
+        readiness_probability,
+        priority_tier
+    from {{ source('scoring', 'account_priority') }}
 
 ),
 
@@ -92,9 +110,15 @@ by_territory as (
 current_territories as (
 
     select
-        hierarchy.territory_id, hierarchy.territory_name, hierarchy.parent_territory_id,
-        kinds.territory_kind, kinds.country_code as country, hierarchy.segment,
-        hierarchy.owner_user_id, hierarchy.area_id, hierarchy.region_id
+        hierarchy.territory_id,
+        hierarchy.territory_name,
+        hierarchy.parent_territory_id,
+        kinds.territory_kind,
+        kinds.country_code as country,
+        hierarchy.segment,
+        hierarchy.owner_user_id,
+        hierarchy.area_id,
+        hierarchy.region_id
     from hierarchy
     left join kinds
         on hierarchy.territory_id = kinds.territory_id
@@ -103,8 +127,15 @@ current_territories as (
     union all
 
     select distinct
-        'UNASSIGNED', 'Unassigned', cast(null as varchar), cast(null as varchar), cast(null as varchar),
-        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as varchar)
+        'UNASSIGNED' as territory_id,
+        'Unassigned' as territory_name,
+        cast(null as varchar) as parent_territory_id,
+        cast(null as varchar) as territory_kind,
+        cast(null as varchar) as country,
+        cast(null as varchar) as segment,
+        cast(null as varchar) as owner_user_id,
+        cast(null as varchar) as area_id,
+        cast(null as varchar) as region_id
     from territories
     where territory_id = 'UNASSIGNED'
 
@@ -145,9 +176,14 @@ select
     cast(
         case
             when territory_id <> 'UNASSIGNED'
-                then expected_value_usd / nullif(avg(case when territory_id <> 'UNASSIGNED' then expected_value_usd end) over (partition by segment), 0)
+                then
+                    expected_value_usd
+                    / nullif(
+                        avg(case when territory_id <> 'UNASSIGNED' then expected_value_usd end) over (partition by segment), 0
+                    )
         end
-    as double) as balance_index,
+        as double
+    ) as balance_index,
     cast(area_id as varchar) as area_id,
     cast(region_id as varchar) as region_id
 from summarised

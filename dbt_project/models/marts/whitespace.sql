@@ -1,14 +1,11 @@
 with
 
-companies as (
-
-    select * from {{ ref('int_companies_unified') }}
-
-),
-
 territories as (
 
-    select account_key, territory_id from {{ ref('territory_current') }}
+    select
+        account_key,
+        territory_id
+    from {{ ref('territory_current') }}
 
 ),
 
@@ -20,31 +17,32 @@ lookalikes as (
 
 potential as (
 
-    select account_key, potential_usd, expected_pipeline_usd from {{ ref('int_company_potential') }}
+    select
+        account_key,
+        potential_usd,
+        expected_pipeline_usd
+    from {{ ref('int_company_potential') }}
 
 ),
 
-opportunities as (
+motions as (
 
-    select account_key, renewal_date from {{ ref('int_opportunities_rolled_up') }}
+    select * from {{ ref('int_account_motion') }}
 
 ),
 
 owned_products as (
 
-    select account_key, product_family from {{ ref('int_account_products') }}
+    select
+        account_key,
+        product_family
+    from {{ ref('int_account_products') }}
 
 ),
 
 catalog as (
 
     select product_family from {{ ref('int_product_catalog') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -58,42 +56,38 @@ all_products as (
 customer_missing_products as (
 
     select
-        companies.account_key,
+        motions.account_key,
         string_agg(catalog.product_family, ';' order by catalog.product_family) as products
-    from companies
+    from motions
     cross join catalog
     left join owned_products
-        on companies.account_key = owned_products.account_key
-        and catalog.product_family = owned_products.product_family
-    where companies.is_customer
+        on
+            motions.account_key = owned_products.account_key
+            and catalog.product_family = owned_products.product_family
+    where
+        motions.is_customer
         and owned_products.account_key is null
-    group by companies.account_key
+    group by motions.account_key
 
 ),
 
 candidates as (
 
     select
-        companies.account_key,
-        companies.is_customer,
+        motions.account_key,
+        motions.is_customer,
         case
-            when companies.is_customer then customer_missing_products.products
+            when motions.is_customer then customer_missing_products.products
             else all_products.products
         end as whitespace_products,
-        case
-            when not companies.is_customer then 'new_logo'
-            when opportunities.renewal_date between as_of.horizon_start_date and as_of.horizon_end_date then 'renewal'
-            else 'upsell'
-        end as motion,
-        opportunities.renewal_date
-    from companies
+        motions.motion,
+        motions.renewal_date
+    from motions
     cross join all_products
-    cross join as_of
     left join customer_missing_products
-        on companies.account_key = customer_missing_products.account_key
-    left join opportunities
-        on companies.account_key = opportunities.account_key
-    where not companies.is_customer
+        on motions.account_key = customer_missing_products.account_key
+    where
+        not motions.is_customer
         or customer_missing_products.account_key is not null
 
 )

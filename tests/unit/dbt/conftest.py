@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from dbt_warehouse_fixture import build_warehouse
 from world_alignment_fixture import build_world_warehouse
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-
 BAND_WARNING = "band_segment_agrees_with_territory_segment"
 
 

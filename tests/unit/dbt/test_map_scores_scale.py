@@ -58,7 +58,8 @@ def _dbt_build(warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "TERRAIN_DUCKDB_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
            "DO_NOT_TRACK": "1"}
     return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--select", "stg_map__scores", "int_map_scores_normalized",
+        [str(Path(sys.executable).parent / "dbt"), "build",
+         "--select", "public_suffixes", "free_mail_domains", "stg_map__scores", "int_map_scores_normalized",
          "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")],
         cwd=DBT_PROJECT_DIR.parent, env=env, capture_output=True, text=True, timeout=600,

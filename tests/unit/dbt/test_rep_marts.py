@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import DbtBuild, run_dbt
 from dbt_warehouse_fixture import _insert, build_warehouse, d, ts
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-
 from dbt_warehouse_fixture import _insert, create_raw_tables, create_scoring_tables
+
 from orchestration.reference.zip_codes import write_zip_reference
 
 DEFINITIONS = [
@@ -157,11 +157,11 @@ def build_world_warehouse(path: Path, *, cover_abroad: bool) -> Path:
     create_scoring_tables(con)
     con.execute("""
         insert into marts.account_priority (account_key, crm_account_id, vendor_company_id, readiness_probability,
-                                            priority_tier, priority_rank)
+                                            priority_tier, priority_rank, as_of_date)
         select account_key,
                case when record_source = 'crm' then record_id end,
                case when record_source = 'vendor' then record_id end,
-               0.1, 'B', 1
+               0.1, 'B', 1, date '2026-11-08'
         from identity.account_keys
     """)
     write_zip_reference(con)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 import pandas as pd
-
 from identity_world import make_world
+
 from orchestration.assets.identity import entity_resolution
 from orchestration.resources import TerrainPaths
 

@@ -25,10 +25,24 @@ from models_ml.identity.sql_normalize import install_normalizers
         ("", None),
         (None, None),
         ("co.uk", None),
+        ("www.acme.com.pe", "acme.com.pe"),
+        ("www.EXAMPLE.com:8080/path", "example.com"),
+        ("http://10.0.0.1:8080", None),
+        ("www.ck", "www.ck"),
+        ("shop.acme.ck", "shop.acme.ck"),
     ],
 )
 def test_registered_domain(value, expected):
     assert n.registered_domain(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "labels"),
+    [("acme.com", 1), ("acme.com.pe", 2), ("a.b.acme.co.jp", 2), ("acme.unknowntld", 1),
+     ("x.acme.ck", 2), ("www.ck", 1), ("city.kobe.jp", 2), ("kobe.jp", 2), ("co.uk", 2)],
+)
+def test_public_suffix_labels_follow_exceptions_then_the_longest_rule(host, labels):
+    assert n.public_suffix_labels(host) == labels
 
 
 @pytest.mark.parametrize("value", ["gmail.com", "jane@GMAIL.com", "https://mail.yahoo.co.uk",
@@ -95,7 +109,8 @@ AWKWARD = [
     "http://shop.eu.acme.co.uk/path", "www.bigcorp.com.au", "gmail.com", "192.168.0.1", "acme",
     "Acme, Inc.", "The Acme Company", "Smith & Co", "A.B.C. Widgets GmbH", "O'Reilly Media, LLC",
     "Société Générale S.A.", "02134-1234", "2134", "2134.0", "Suite 4, 1200 Main St", "PO Box 77",
-    "#5, 88 Oak Ave", "0012 Elm Rd", None, "",
+    "#5, 88 Oak Ave", "0012 Elm Rd", None, "", "www.EXAMPLE.com:8080/path", "acme.com.pe",
+    "http://10.0.0.1:8080", "jane@GMAIL.com", "city.kawasaki.jp", "www.ck",
 ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-
 from identity_world import make_world, pair_quality
+
 from models_ml.identity import resolve_accounts
 from models_ml.identity.probabilistic import rare_agreement_u
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import us
-
 from identity_world import pair_quality
+
 from models_ml.identity import resolve_accounts
 
 sample_world = pytest.importorskip("sample_world.world")

@@ -8,7 +8,13 @@ import pytest
 import yaml
 
 from orchestration.resources import (
-    DATA_ENV, DUCKDB_ENV, LANDING_ENV, MEMORY_ENV, connect_warehouse, duckdb_memory_limit, export_environment,
+    DATA_ENV,
+    DUCKDB_ENV,
+    LANDING_ENV,
+    MEMORY_ENV,
+    connect_warehouse,
+    duckdb_memory_limit,
+    export_environment,
 )
 
 REPO = Path(__file__).resolve().parents[3]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pycountry
+from sample_world_helpers import read_landing
 
 from sample_world.locations import home_country
 from sample_world.territories import UNASSIGNED, assign_territories
 from sample_world.world import vendor_placement
-from sample_world_helpers import read_landing
 
 GEOGRAPHY_FIELDS = {"BillingState", "BillingPostalCode", "BillingCountry"}
 POSTAL_FORMATS = {"CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "DE": r"\d{5}"}

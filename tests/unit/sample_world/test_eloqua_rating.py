@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sample_world_helpers import current_records
 
 RATING = r"^\s*[A-Da-d][1-4]\s*$"
 LETTER_RANK = {"A": 3, "B": 2, "C": 1, "D": 0}
@@ -20,7 +21,7 @@ def eloqua(world) -> pd.DataFrame:
     """Each Eloqua-scored contact with its rating, buying role, company fit and Eloqua activity count."""
     out, _ = world
     scores = pd.read_csv(_one(out, "map/scores/eloqua_scores_*.csv"), dtype=str, keep_default_na=False)
-    contacts = pd.read_csv(_one(out, "crm/contacts/contacts_*.csv"), dtype=str, encoding="utf-8-sig")
+    contacts = current_records(out / "crm/contacts")
     personas = pd.read_csv(out / "_truth/personas.csv", dtype=str)
     fit = pd.read_csv(out / "_truth/buying_stage.csv", dtype={"CRM_Id": str}, usecols=["CRM_Id", "fit"]).dropna()
     activities = pd.read_csv(_one(out, "map/activities/eloqua_activities_*.csv.gz"), dtype=str)

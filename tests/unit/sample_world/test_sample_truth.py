@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from sklearn.metrics import roc_auc_score
-
 from sample_world_helpers import read_landing
+from sklearn.metrics import roc_auc_score
 
 TRUTH_COLUMNS = {
     "matches.csv": ["Company_Id", "CRM_Id"],

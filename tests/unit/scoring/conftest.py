@@ -186,9 +186,11 @@ def accounts(world) -> pd.DataFrame:
     companies = world["companies"]
     segment = pd.cut(companies["employees"], [0, 200, 1000, np.inf], right=False,
                      labels=["SMB", "Mid-Market", "Enterprise"]).astype(str)
+    motion = np.where(companies.get("is_customer", pd.Series(False, index=companies.index)).fillna(False).astype(bool),
+                      "upsell", "new_logo")
     return companies.assign(segment=segment, territory_id="T-" + companies["state_code"],
                             crm_account_id=companies["account_key"].str.replace("ACC", "001"),
-                            account_name="Company " + companies["account_key"])
+                            account_name="Company " + companies["account_key"], motion=motion)
 
 
 @pytest.fixture(scope="session")

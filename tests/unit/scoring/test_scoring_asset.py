@@ -9,8 +9,12 @@ from orchestration.assets.scoring import scoring, scoring_date  # noqa: E402
 from orchestration.resources import TerrainPaths  # noqa: E402
 
 
-def _warehouse(path, world, accounts, crm_contacts, as_of):
-    """The upstream tables the scoring asset reads, in the shape dbt and entity resolution write them."""
+def _warehouse(path, world, accounts, crm_contacts, as_of, shuffle_seed=None):
+    """The upstream tables the scoring asset reads, in the shape dbt and entity resolution write them.
+
+    With ``shuffle_seed`` every table holds the same rows in another order, as a warehouse rebuilt
+    from the same landing files may return them.
+    """
     companies = accounts.assign(vendor_company_id=accounts["account_key"].str.replace("ACC", "V"))
     opps = world["opportunities"]
     opps = opps[opps["created_date"] <= pd.Timestamp(as_of)].assign(
@@ -36,19 +40,31 @@ def _warehouse(path, world, accounts, crm_contacts, as_of):
     }
     with duckdb.connect(str(path)) as con:
         for name, frame in tables.items():
+            if shuffle_seed is not None:
+                frame = frame.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
             con.execute(f"create schema if not exists {name.split('.')[0]}")
             con.register("frame", frame)
             con.execute(f"create or replace table {name} as select * from frame")
             con.unregister("frame")
 
 
-def test_asset_writes_the_marts_and_passes_its_blocking_checks(tmp_path, world, accounts, crm_contacts, as_of,
-                                                              monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TERRAIN_CONFIG", raising=False)
-    paths = TerrainPaths(landing_dir=str(tmp_path / "landing"), data_dir=str(tmp_path / "data"))
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, world, accounts, crm_contacts, as_of):
+    """One materialisation of the scoring asset on a fresh warehouse and model registry."""
+    root = tmp_path_factory.mktemp("scoring_asset")
+    paths = TerrainPaths(landing_dir=str(root / "landing"), data_dir=str(root / "data"))
     _warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of)
-    result = dg.materialize([scoring], resources={"paths": paths})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.delenv("TERRAIN_CONFIG", raising=False)
+        result = dg.materialize([scoring], resources={"paths": paths})
+        with duckdb.connect(str(paths.warehouse_path), read_only=True) as con:
+            performance = con.execute("select * from marts.model_performance").df()
+    return root, paths, result, performance
+
+
+def test_asset_writes_the_marts_and_passes_its_blocking_checks(first_run, accounts, crm_contacts):
+    _, paths, result, performance = first_run
     assert result.success
     checks = result.get_asset_check_evaluations()
     assert {c.check_name for c in checks} == {"readiness_beats_baselines", "readiness_auc_not_worse"}
@@ -56,12 +72,28 @@ def test_asset_writes_the_marts_and_passes_its_blocking_checks(tmp_path, world, 
     with duckdb.connect(str(paths.warehouse_path), read_only=True) as con:
         accounts_out = con.execute("select * from marts.account_priority").df()
         contacts_out = con.execute("select count(*) from marts.contact_priority").fetchone()[0]
-        performance = con.execute("select * from marts.model_performance").df()
     assert len(accounts_out) == len(accounts) and accounts_out["owner_user_id"].eq("005A").all()
     assert accounts_out["crm_account_id"].notna().all() and contacts_out == len(crm_contacts)
     assert set(performance["model_name"]) == {"readiness", "fit"}
+    readiness = performance[performance["model_name"] == "readiness"].iloc[0]
+    assert readiness["auc_protocol"] == "forward" and pd.notna(readiness["backtest_auc"])
     registry = ModelRegistry(paths.data_dir)
     assert registry.published(READINESS) == accounts_out["model_version"].iloc[0]
+
+
+def test_a_second_run_on_the_same_data_in_another_row_order_stores_no_new_version(
+        first_run, world, accounts, crm_contacts, as_of):
+    root, paths, _, performance = first_run
+    _warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of, shuffle_seed=5)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.delenv("TERRAIN_CONFIG", raising=False)
+        assert dg.materialize([scoring], resources={"paths": paths}).success
+    with duckdb.connect(str(paths.warehouse_path), read_only=True) as con:
+        again = con.execute("select * from marts.model_performance").df()
+    registry = ModelRegistry(paths.data_dir)
+    assert len(registry.versions(READINESS)) == 1 and len(registry.versions("fit")) == 1
+    pd.testing.assert_frame_equal(again, performance)
 
 
 def test_scoring_date_defaults_to_the_sunday_ending_the_latest_intent_week():

@@ -59,6 +59,8 @@ def _jitter_every_real_number(text: str, relative: float) -> str:
 
 
 def test_content_digest_ignores_float_noise_but_not_a_real_change(two_models):
+    """Every real number jittered, split thresholds included: they sit half-way between two rounded
+    feature values, exactly where rounding to significant digits would flip on noise."""
     _, model, _ = two_models
     text = model.booster.model_to_string()
     metadata = {"metrics": {"auc": 0.7123456789, "lift": 2.5}, "platt_slope": model.platt_slope}
@@ -99,8 +101,10 @@ def test_features_with_float_noise_give_the_same_version_and_a_real_change_anoth
 
     registry = ModelRegistry(tmp_path)
     metadata = {"train_rows": len(frame)}
-    version = save_readiness(registry, fit_readiness(frame, spec, num_rounds=30), as_of, metadata)
-    again = save_readiness(registry, fit_readiness(noisy, spec, num_rounds=30), as_of, metadata)
+    model, noisy_model = fit_readiness(frame, spec, num_rounds=30), fit_readiness(noisy, spec, num_rounds=30)
+    assert model.booster.model_to_string() == noisy_model.booster.model_to_string()
+    version = save_readiness(registry, model, as_of, metadata)
+    again = save_readiness(registry, noisy_model, as_of, metadata)
     assert again == version and registry.versions(READINESS) == [version]
 
     relabelled = frame.copy()

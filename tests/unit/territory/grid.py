@@ -42,4 +42,7 @@ def accounts_on(cells: dict[tuple[int, int], list[dict]], segment: str = "SMB") 
 
 
 def territories(ids: list[str], segment: str = "SMB", **extra) -> pd.DataFrame:
-    return pd.DataFrame([{"territory_id": t, "segment": segment, "owner_user_id": f"U{t}", **{k: v[i] for k, v in extra.items()}} for i, t in enumerate(ids)])
+    return pd.DataFrame([
+        {"territory_id": t, "segment": segment, "owner_user_id": f"U{t}", **{k: v[i] for k, v in extra.items()}}
+        for i, t in enumerate(ids)
+    ])

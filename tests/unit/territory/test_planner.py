@@ -134,7 +134,8 @@ def test_repair_makes_territories_contiguous():
     cells[(1, 5)] = [{"current_territory_id": "E", "potential": 90.0, "is_customer": False}]
     acc = accounts_on(cells)
     counties, adjacency = grid(rows, cols)
-    result = plan_territories(acc, territories(["W", "E"]), PlanSettings(tolerance=0.1, compactness_weight=0.0), adjacency=adjacency, counties=counties)
+    result = plan_territories(acc, territories(["W", "E"]), PlanSettings(tolerance=0.1, compactness_weight=0.0),
+                              adjacency=adjacency, counties=counties)
     assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
     assert result.summary["is_contiguous"].all()
     assert bool(result.metrics.loc[0, "all_contiguous"])

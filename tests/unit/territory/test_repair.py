@@ -100,7 +100,8 @@ def test_repair_never_moves_locked_or_named_accounts():
     ]
     acc = accounts_on(cells)
     counties, adjacency = grid(rows, cols)
-    result = plan_territories(acc, territories(["W", "E"]), PlanSettings(tolerance=0.1, compactness_weight=0.0), adjacency=adjacency, counties=counties)
+    result = plan_territories(acc, territories(["W", "E"]), PlanSettings(tolerance=0.1, compactness_weight=0.0),
+                              adjacency=adjacency, counties=counties)
     assert result.summary["is_contiguous"].all()
     assert result.summary["deviation_pct"].abs().max() <= 10.0 + 1e-9
     out = result.assignments.set_index("account_key")

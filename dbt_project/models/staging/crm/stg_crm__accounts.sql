@@ -50,13 +50,13 @@ renamed as (
 
 ),
 
-{#- State and postal code read within the account's country; no country means the home country. -#}
+{# State and postal code read within the account's country; no country means the home country. -#}
 located as (
 
     select
         renamed.*,
-        {{ normalize_state('renamed.billing_state', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as state_code,
-        {{ normalize_postal_code('renamed.billing_postal_code', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code
+        {{ normalize_state('renamed.billing_state', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as state_code, -- noqa: LT05
+        {{ normalize_postal_code('renamed.billing_postal_code', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code -- noqa: LT05
     from renamed
     cross join home_country
 

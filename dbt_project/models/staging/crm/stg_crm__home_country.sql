@@ -34,11 +34,18 @@ countries as (
 
 candidates as (
 
-    select country_code, accounts, false as is_default from countries
+    select
+        country_code,
+        accounts,
+        false as is_default
+    from countries
 
     union all
 
-    select 'US', 0, true
+    select
+        'US' as country_code,
+        0 as accounts,
+        true as is_default
 
 ),
 
@@ -49,7 +56,7 @@ home as (
         accounts,
         is_default
     from candidates
-    order by is_default, accounts desc, country_code
+    order by is_default asc, accounts desc, country_code asc
     limit 1
 
 )

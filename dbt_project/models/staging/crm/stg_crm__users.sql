@@ -6,7 +6,7 @@ source as (
 
 ),
 
-{#- The user export has no modification date: the later delivery, then the later row, wins. -#}
+{# The user export has no modification date: the later delivery, then the later row, wins. -#}
 current_users as (
 
     {{ current_version('source', ['Id']) }}

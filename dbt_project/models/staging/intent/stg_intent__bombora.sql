@@ -25,8 +25,9 @@ current_week_rows as (
     select source.*
     from source
     inner join latest_delivery_per_week
-        on source.week_start = latest_delivery_per_week.week_start
-        and source._delivery_seq = latest_delivery_per_week._delivery_seq
+        on
+            source.week_start = latest_delivery_per_week.week_start
+            and source._delivery_seq = latest_delivery_per_week._delivery_seq
 
 ),
 

@@ -9,7 +9,7 @@ source as (
 
 current_signals as (
 
-    {{ current_version('source', [normalize_domain('company_domain'), 'lower(trim(category))', 'lower(trim(signal_type))', 'date']) }}
+    {{ current_version('source', [normalize_domain('company_domain'), 'lower(trim(category))', 'lower(trim(signal_type))', 'date']) }} -- noqa: LT05
 
 ),
 

@@ -9,7 +9,7 @@ source as (
 
 current_activities as (
 
-    {{ current_version('source', [normalize_email('email'), 'lower(trim(activity_type))', 'activity_ts', 'lower(trim(source_system))', 'campaign']) }}
+    {{ current_version('source', [normalize_email('email'), 'lower(trim(activity_type))', 'activity_ts', 'lower(trim(source_system))', 'campaign']) }} -- noqa: LT05
 
 ),
 

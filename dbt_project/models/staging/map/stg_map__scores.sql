@@ -1,51 +1,39 @@
 {#-
-    Each system's newest score per e-mail address, read from the delivered text: a number, or
-    Eloqua's lead-scoring rating (profile letter A-D, engagement digit 1-4) in the score or else the
-    grade. Ingestion keeps `score` as text because its scale depends on the system.
+    Each system's newest score per e-mail address: the newest row per address and system of
+    stg_map__score_history, ordered as current_version orders raw versions (scored_at, a row
+    without one taking the newest time delivered before it, then delivery, then row), so the
+    parsing of the delivered text lives in one place.
 -#}
-{%- set rating_pattern = '^\\s*([A-Da-d][1-4])\\s*$' -%}
 with
 
-source as (
+score_history as (
 
-    select * from {{ source('raw', 'map_scores') }}
+    select * from {{ ref('stg_map__score_history') }}
 
 ),
 
 current_scores as (
 
-    {{ current_version('source', [normalize_email('email'), 'lower(trim(source_system))'], 'scored_at') }}
+    {{ current_version('score_history', ['email', 'source_system'], 'scored_at') }}
 
 ),
 
-delivered as (
+final as (
 
     select
-        *,
-        trim(cast(score as varchar)) as score_text,
-        nullif(upper(regexp_extract(cast(score as varchar), '{{ rating_pattern }}', 1)), '') as score_rating,
-        nullif(upper(regexp_extract(grade, '{{ rating_pattern }}', 1)), '') as grade_rating
-
-    from current_scores
-
-),
-
-renamed as (
-
-    select
-        {{ normalize_email('email') }} as email,
-        {{ email_domain('email') }} as email_domain,
-        lower(trim(source_system)) as source_system,
-        case when isfinite(try_cast(score_text as double)) then try_cast(score_text as double) end as score,
-        case when lower(trim(source_system)) = 'eloqua' then coalesce(score_rating, grade_rating) end as rating,
-        nullif(upper(trim(grade)), '') as grade,
+        email,
+        email_domain,
+        source_system,
+        score,
+        rating,
+        grade,
         scored_at,
         _file_name,
         _delivery_seq,
         _row_number
 
-    from delivered
+    from current_scores
 
 )
 
-select * from renamed
+select * from final

@@ -23,7 +23,9 @@ keyed as (
 
 unambiguous as (
 
-    select alias_key, country_code
+    select
+        alias_key,
+        country_code
     from keyed
     where alias_key <> ''
     qualify count(*) over (partition by alias_key) = 1

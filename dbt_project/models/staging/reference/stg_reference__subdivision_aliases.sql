@@ -22,17 +22,29 @@ world_subdivisions as (
 
 aliases as (
 
-    select 'US' as country_code, state_code as subdivision_code, state_name as subdivision_name, state_code as alias
+    select
+        'US' as country_code,
+        state_code as subdivision_code,
+        state_name as subdivision_name,
+        state_code as alias
     from us_states
 
     union all
 
-    select 'US', state_code, state_name, state_name
+    select
+        'US' as country_code,
+        state_code as subdivision_code,
+        state_name as subdivision_name,
+        state_name as alias
     from us_states
 
     union all
 
-    select upper(trim(country_code)), upper(trim(subdivision_code)), subdivision_name, alias
+    select
+        upper(trim(country_code)) as country_code,
+        upper(trim(subdivision_code)) as subdivision_code,
+        subdivision_name,
+        alias
     from world_subdivisions
     where upper(trim(country_code)) <> 'US'
 
@@ -51,7 +63,11 @@ keyed as (
 
 unambiguous as (
 
-    select country_code, alias_key, subdivision_code, subdivision_name
+    select
+        country_code,
+        alias_key,
+        subdivision_code,
+        subdivision_name
     from keyed
     where alias_key <> ''
     qualify count(*) over (partition by country_code, alias_key) = 1

@@ -26,8 +26,9 @@ current_rules as (
     select source.*
     from source
     inner join latest_delivery_per_territory
-        on trim(source.Territory_Id) = latest_delivery_per_territory.territory_id
-        and source._delivery_seq = latest_delivery_per_territory._delivery_seq
+        on
+            trim(source.Territory_Id) = latest_delivery_per_territory.territory_id
+            and source._delivery_seq = latest_delivery_per_territory._delivery_seq
 
 ),
 

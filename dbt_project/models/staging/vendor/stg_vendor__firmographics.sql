@@ -50,13 +50,13 @@ renamed as (
 
 ),
 
-{#- State and postal code read within the company's country; no country means the home country. -#}
+{# State and postal code read within the company's country; no country means the home country. -#}
 located as (
 
     select
         renamed.*,
         {{ normalize_state('renamed.state', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as state_code,
-        {{ normalize_postal_code('renamed.postal_code_raw', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code
+        {{ normalize_postal_code('renamed.postal_code_raw', 'coalesce(renamed.country_code, home_country.home_country_code)') }} as postal_code -- noqa: LT05
     from renamed
     cross join home_country
 
