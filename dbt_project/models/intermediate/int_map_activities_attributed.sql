@@ -45,16 +45,9 @@ crm_keys as (
 
 ),
 
-domain_keys as (
+company_domains as (
 
-    select * from {{ source('identity', 'domain_keys') }}
-    where not {{ is_free_mail_domain('domain') }}
-
-),
-
-known_from as (
-
-    select * from {{ ref('int_company_known_from') }}
+    select * from {{ ref('int_company_domains') }}
 
 ),
 
@@ -69,15 +62,15 @@ attributed as (
         activities.campaign,
         activities.source_system,
         contacts.contact_id,
-        coalesce(crm_keys.account_key, case when contacts.contact_id is null then domain_keys.account_key end) as account_key,
+        coalesce(crm_keys.account_key, case when contacts.contact_id is null then company_domains.account_key end) as account_key,
         case
             when contacts.contact_id is not null then 'contact_email'
-            when domain_keys.account_key is not null then 'email_domain'
+            when company_domains.account_key is not null then 'email_domain'
         end as attribution_method,
         contacts.created_at as contact_created_at,
         crm_keys.account_key as contact_account_key,
-        domain_keys.account_key as domain_account_key,
-        known_from.known_from as domain_known_from,
+        company_domains.account_key as domain_account_key,
+        company_domains.known_from as domain_known_from,
         {{ activity_weight('activities.activity_type') }} as activity_weight
     from activities
     left join contacts
@@ -86,10 +79,8 @@ attributed as (
             and contacts.email_rank = 1
     left join crm_keys
         on contacts.account_id = crm_keys.record_id
-    left join domain_keys
-        on activities.email_domain = domain_keys.domain
-    left join known_from
-        on domain_keys.account_key = known_from.account_key
+    left join company_domains
+        on activities.email_domain = company_domains.domain
 
 )
 

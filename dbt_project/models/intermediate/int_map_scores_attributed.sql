@@ -13,16 +13,9 @@ scores as (
 
 ),
 
-domain_keys as (
+company_domains as (
 
-    select * from {{ source('identity', 'domain_keys') }}
-    where not {{ is_free_mail_domain('domain') }}
-
-),
-
-known_from as (
-
-    select * from {{ ref('int_company_known_from') }}
+    select * from {{ ref('int_company_domains') }}
 
 ),
 
@@ -30,13 +23,11 @@ attributed as (
 
     select
         scores.*,
-        domain_keys.account_key as domain_account_key,
-        known_from.known_from as domain_known_from
+        company_domains.account_key as domain_account_key,
+        company_domains.known_from as domain_known_from
     from scores
-    left join domain_keys
-        on scores.email_domain = domain_keys.domain
-    left join known_from
-        on domain_keys.account_key = known_from.account_key
+    left join company_domains
+        on scores.email_domain = company_domains.domain
 
 )
 
