@@ -35,9 +35,10 @@ demo: install
 	@echo "Outputs: $(DATA)/serving/terrain.duckdb, $(DATA)/serving/parquet/, $(DATA)/serving/crm/account_updates.csv"
 	@echo "Open the Dagster UI with: $(BIN)/terrain ui --data $(DATA)   (http://127.0.0.1:3000)"
 
-# Two workers: tests that share an expensive fixture stay on one worker (tests/conftest.py).
+# Two workers: tests that share an expensive fixture stay on one worker, and the groups that run the
+# pipeline are handed out first, in the order tests/conftest.py puts them (not re-sorted by test count).
 test: install chromium
-	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The ``terrain`` command: sample, run, plan and ui (CONTRACT.md section 1)."""
+"""The ``terrain`` command: sample, run, plan, model, ui and serve (CONTRACT.md section 1)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,26 @@ MAIN_JOB = "terrain_main"
 
 
 def _resolve_dirs(landing: str | None, data: str | None) -> tuple[Path, Path]:
+    """The data root, and the landing zone: given, else ``$TERRAIN_LANDING_DIR``, else the one the
+    data root was built from (``<data root>/terrain_run.json``), else ``<data root>/landing``."""
+    from orchestration.automation.instance import remembered_landing
+
     data_dir = Path(data or os.environ.get("TERRAIN_DATA_DIR") or "data").resolve()
-    landing_dir = Path(landing or os.environ.get("TERRAIN_LANDING_DIR") or (data_dir / "landing")).resolve()
-    return landing_dir, data_dir
+    chosen = landing or os.environ.get("TERRAIN_LANDING_DIR") or remembered_landing(data_dir) or data_dir / "landing"
+    return Path(chosen).resolve(), data_dir
 
 
 def _prepare_environment(landing_dir: Path, data_dir: Path, as_of: str | None = None) -> None:
-    """Export the paths every part reads, and give Dagster a persistent home under the data root."""
+    """Export the paths every part reads, and use the data root's own Dagster instance.
+
+    ``DAGSTER_HOME`` is always ``<data root>/dagster_home``, so run, plan, ui and serve on one data
+    root share one run history whatever the shell exported.
+    """
+    from orchestration.automation.instance import prepare_dagster_home
     from orchestration.resources import export_environment
 
     export_environment(data_dir, landing_dir)
-    home = Path(os.environ.get("DAGSTER_HOME") or data_dir / "dagster_home").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
+    prepare_dagster_home(data_dir)
     if as_of:
         os.environ["TERRAIN_AS_OF"] = as_of
 
@@ -46,9 +53,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.automation.landing import LandingZoneEmpty, require_landing_files
+
     landing_dir, data_dir = _resolve_dirs(args.landing, args.data)
-    if not landing_dir.is_dir():
-        print(f"terrain run: landing zone {landing_dir} does not exist", file=sys.stderr)
+    try:
+        files = require_landing_files(landing_dir)
+    except LandingZoneEmpty as exc:
+        print(f"terrain run: {exc}", file=sys.stderr)
         return 2
     if args.as_of:
         try:
@@ -67,13 +78,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     import dagster as dg
 
+    from orchestration.automation.instance import remember_landing, source_tags
     from orchestration.definitions import defs
 
+    remember_landing(data_dir, landing_dir, files)
     print(f"Terrain: landing {landing_dir} -> data {data_dir}", flush=True)
     started = time.perf_counter()
     result = defs.get_job_def(MAIN_JOB).execute_in_process(
         instance=dg.DagsterInstance.get(),
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+        tags=source_tags("cli"),
         raise_on_error=False,
     )
     elapsed = time.perf_counter() - started
@@ -81,8 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    _, data_dir = _resolve_dirs(None, args.data)
-    _prepare_environment(data_dir / "landing", data_dir)
+    landing_dir, data_dir = _resolve_dirs(None, args.data)
+    _prepare_environment(landing_dir, data_dir)
     from orchestration.planning.command import run_plan_command
 
     return run_plan_command(args, data_dir)
@@ -95,62 +109,120 @@ def cmd_model(args: argparse.Namespace) -> int:
     return run_model_command(args, data_dir)
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
+def _serve_environment(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The data root's environment for the UI and the daemon; a landing zone given here is remembered."""
+    from orchestration.assets.dbt import ensure_manifest
+    from orchestration.automation.instance import remember_landing
+
     landing_dir, data_dir = _resolve_dirs(args.landing, args.data)
     _prepare_environment(landing_dir, data_dir)
-    from orchestration.assets.dbt import ensure_manifest
-
+    if args.landing:
+        remember_landing(data_dir, landing_dir)
     ensure_manifest()
+    print(f"Terrain: landing {landing_dir} -> data {data_dir}; Dagster instance {os.environ['DAGSTER_HOME']}",
+          flush=True)
+    return landing_dir, data_dir
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    _serve_environment(args)
     command = [str(Path(sys.executable).parent / "dagster"), "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
                "-h", "127.0.0.1", "-p", str(args.port)]
-    print(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C to stop)", flush=True)
+    print(f"Dagster UI and daemon (schedule, landing sensor) on http://127.0.0.1:{args.port} (Ctrl-C to stop)",
+          flush=True)
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from orchestration.automation.serve import run_together, serve_commands
+
+    _serve_environment(args)
+    commands = serve_commands(Path(sys.executable).parent, REPO_ROOT / "workspace.yaml", args.host, args.port)
+    print(f"Dagster webserver on http://{args.host}:{args.port} and daemon (schedule, landing sensor, run queue); "
+          "stops both when either stops", flush=True)
+    return run_together(commands, REPO_ROOT)
+
+
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+DATA_HELP = "data root: warehouse, Dagster instance, models and outputs (default $TERRAIN_DATA_DIR, else ./data)"
+LANDING_HELP = ("landing zone to load (default $TERRAIN_LANDING_DIR, else the one this data root was last built from, "
+                "else <data root>/landing)")
+WATCHED_LANDING_HELP = ("landing zone the schedule and the landing sensor load, remembered for the data root "
+                        "(default as for terrain run)")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``terrain`` command line; every option says what it does, and the data contract page shows it."""
     parser = argparse.ArgumentParser(prog="terrain", description="Open sales territory planning.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sample = sub.add_parser("sample", help="write a realistic sample landing zone with its ground truth")
-    sample.add_argument("--size", choices=["S", "M", "L"], default="S")
-    sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument("--out", required=True)
+    sample.add_argument("--size", choices=["S", "M", "L"], default="S",
+                        help="companies in the world: S about 20 thousand, M a million, L ten million")
+    sample.add_argument("--seed", type=int, default=7, help="random seed; the same seed writes the same files")
+    sample.add_argument("--out", required=True, metavar="DIR",
+                        help="folder the landing zone is written to, with the ground truth in its _truth/ folder")
     sample.set_defaults(func=cmd_sample)
 
     run = sub.add_parser("run", help="materialize every asset through Dagster")
-    run.add_argument("--landing")
-    run.add_argument("--data")
-    run.add_argument("--as-of", dest="as_of")
-    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument("--landing", metavar="DIR", help=LANDING_HELP)
+    run.add_argument("--data", metavar="DIR", help=DATA_HELP)
+    run.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                     help="scoring date of this run (default scoring.as_of in terrain.yaml, else the Sunday that ends "
+                          "the latest intent week loaded)")
+    run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS, help="Dagster's log on the console during the run")
     run.set_defaults(func=cmd_run)
 
     plan = sub.add_parser("plan", help="design a what-if territory plan on the latest scored data")
-    plan.add_argument("--scenario", required=True)
-    plan.add_argument("--data")
-    plan.add_argument("--tolerance", type=float)
-    plan.add_argument("--workload-tolerance", type=float, help="allowed deviation of each territory's workload, e.g. 0.1")
-    plan.add_argument("--disruption-weight", type=float, dest="disruption_weight")
-    plan.add_argument("--balance-metric", choices=["potential", "workload", "accounts"], dest="balance_metric")
+    plan.add_argument("--scenario", required=True, metavar="NAME",
+                      help="name the plan is stored under in marts.territory_plan*, beside proposed (the weekly run's plan)")
+    plan.add_argument("--data", metavar="DIR", help="data root of a scored run (default $TERRAIN_DATA_DIR, else ./data)")
+    plan.add_argument("--tolerance", type=float, metavar="SHARE",
+                      help="allowed deviation of each territory from its group's mean on the balance metric, e.g. 0.05 "
+                           "(default territory_plan.tolerance in terrain.yaml)")
+    plan.add_argument("--workload-tolerance", type=float, metavar="SHARE",
+                      help="allowed deviation of each territory's workload, e.g. 0.1 "
+                           "(default territory_plan.workload_tolerance in terrain.yaml)")
+    plan.add_argument("--disruption-weight", type=float, dest="disruption_weight", metavar="WEIGHT",
+                      help="price of moving an account against balance and compactness; higher keeps more accounts "
+                           "where they are (default territory_plan.disruption_weight in terrain.yaml)")
+    plan.add_argument("--balance-metric", choices=["potential", "workload", "accounts"], dest="balance_metric",
+                      help="what territories are balanced on (default territory_plan.balance_metric in terrain.yaml)")
     plan.add_argument("--territories", action="append", default=[], metavar="SEGMENT=N",
-                      help="territories for a segment, e.g. --territories SMB=12 (repeatable)")
-    plan.add_argument("--lock", action="append", default=[], metavar="CRM_ACCOUNT_ID")
-    plan.add_argument("--publish", action="store_true", help="make this plan the published one")
-    plan.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                      help="territories for a segment, e.g. --territories SMB=12, over terrain.yaml's counts "
+                           "(default: terrain.yaml's, else today's count)")
+    plan.add_argument("--lock", action="append", default=[], metavar="CRM_ACCOUNT_ID",
+                      help="CRM account kept in today's territory, beside terrain.yaml's locks")
+    plan.add_argument("--publish", action="store_true",
+                      help="make this plan the published one (CRM file and serving copy) when it passes every "
+                           "blocking check")
+    plan.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS,
                       help="Dagster's log on stderr while the scenario runs")
     plan.set_defaults(func=cmd_plan)
 
     model = sub.add_parser("model", help="list, pin, unpin or roll back scoring model versions")
-    model.add_argument("action", choices=["list", "pin", "unpin", "rollback"])
-    model.add_argument("--name", default="readiness", choices=["readiness", "fit"])
-    model.add_argument("--version")
-    model.add_argument("--data")
+    model.add_argument("action", choices=["list", "pin", "unpin", "rollback"],
+                       help="list the versions; pin one (--version) so runs score with it; unpin to score with the "
+                            "newest again; rollback pins the version before the active one")
+    model.add_argument("--name", default="readiness", choices=["readiness", "fit"],
+                       help="the model: readiness to buy within the horizon, or fit to the ideal customer profile")
+    model.add_argument("--version", help="version to pin, as terrain model list shows it")
+    model.add_argument("--data", metavar="DIR", help="data root whose model registry is read "
+                                                     "(default $TERRAIN_DATA_DIR, else ./data)")
     model.set_defaults(func=cmd_model)
 
-    ui = sub.add_parser("ui", help="open the Dagster UI on 127.0.0.1")
-    ui.add_argument("--landing")
-    ui.add_argument("--data")
-    ui.add_argument("--port", type=int, default=3000)
+    ui = sub.add_parser("ui", help="open the Dagster UI on 127.0.0.1, with the daemon that runs the schedule and the landing sensor")
+    ui.add_argument("--landing", metavar="DIR", help=WATCHED_LANDING_HELP)
+    ui.add_argument("--data", metavar="DIR", help=DATA_HELP)
+    ui.add_argument("--port", type=int, default=3000, help="port of the UI on 127.0.0.1")
     ui.set_defaults(func=cmd_ui)
+
+    serve = sub.add_parser("serve", help="run the Dagster webserver and daemon for a server (schedule, sensor)")
+    serve.add_argument("--landing", metavar="DIR", help=WATCHED_LANDING_HELP)
+    serve.add_argument("--data", metavar="DIR", help=DATA_HELP)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on, e.g. 0.0.0.0 behind a proxy")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,20 +1,24 @@
-"""The Terrain code location: every asset, check, job and schedule, assembled.
+"""The Terrain code location: every asset, check, job, schedule and sensor, assembled.
 
 All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
-and run their steps one after another.
+and run their steps one after another. A run launched without a ``terrain/source`` tag of its own
+was launched from the UI; the command line, the schedule and the sensor tag theirs.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets import identity, ingest, reference, scoring, territories
+from orchestration.assets import freshness, identity, ingest, reference, scoring, territories
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
+from orchestration.automation.instance import source_tags
+from orchestration.automation.schedule import schedule_settings, weekly_schedule
+from orchestration.automation.sensor import landing_sensor
 from orchestration.planning.job import territory_scenario
 from orchestration.resources import terrain_paths_from_env
 
-PYTHON_ASSET_MODULES = [ingest, reference, identity, scoring, territories]
+PYTHON_ASSET_MODULES = [ingest, reference, identity, scoring, territories, freshness]
 
 python_assets = dg.load_assets_from_modules(PYTHON_ASSET_MODULES)
 python_checks = dg.load_asset_checks_from_modules(PYTHON_ASSET_MODULES)
@@ -37,29 +41,27 @@ main_job = dg.define_asset_job(
     "terrain_main",
     selection=dg.AssetSelection.all(),
     description="Ingest, transform, resolve, score, plan territories and publish.",
+    tags=source_tags("ui"),
 )
 
-WEEKLY_SOURCES = [["raw", "intent_bombora"], ["raw", "intent_g2"], ["raw", "map_activities"], ["raw", "map_scores"]]
+WEEKLY_SOURCES = freshness.WEEKLY_SOURCES
 
 weekly_intent_job = dg.define_asset_job(
     "weekly_intent_refresh",
     selection=dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream(),
     description="Load the week's intent and marketing activity and refresh everything that depends on it.",
+    tags=source_tags("ui"),
 )
 
-weekly_intent_schedule = dg.ScheduleDefinition(
-    name="weekly_intent_refresh_monday",
-    job=weekly_intent_job,
-    cron_schedule="0 6 * * 1",
-    execution_timezone="UTC",
-    description="Monday 06:00 UTC, after Bombora publishes the previous week's surge file.",
-)
+weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())
+landing_zone_sensor = landing_sensor(main_job)
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=python_checks,
     jobs=[main_job, weekly_intent_job, territory_scenario],
     schedules=[weekly_intent_schedule],
+    sensors=[landing_zone_sensor],
     resources={"paths": terrain_paths_from_env(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

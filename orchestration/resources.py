@@ -19,6 +19,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from orchestration.automation.instance import remembered_landing
+from orchestration.automation.landing import require_landing_files
 from orchestration.settings import JSON_SCHEMA as SETTINGS_SCHEMA
 from orchestration.settings import Settings, SettingsError, config_path, load_settings, parse_settings, schema_node, settings_document
 
@@ -56,7 +58,12 @@ def default_data_dir() -> str:
 
 
 def default_landing_dir() -> str:
-    return os.environ.get(LANDING_ENV) or str(Path(default_data_dir()) / "landing")
+    """``TERRAIN_LANDING_DIR``, else the landing zone the data root was built from, else ``<data root>/landing``."""
+    explicit = os.environ.get(LANDING_ENV)
+    if explicit:
+        return explicit
+    data_dir = default_data_dir()
+    return str(remembered_landing(data_dir) or Path(data_dir) / "landing")
 
 
 def warehouse_path_for(data_dir: str | Path) -> Path:
@@ -73,11 +80,32 @@ def export_environment(data_dir: str | Path, landing_dir: str | Path) -> None:
     warehouse_path_for(data_dir).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _loads_landing(context: dg.InitResourceContext) -> bool:
+    """Whether the run ``context`` starts executes a step that materializes a ``raw`` table."""
+    run, instance = context.run, context.instance
+    if run is None or instance is None or not run.execution_plan_snapshot_id:
+        return False
+    plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+    selected = set(plan.step_keys_to_execute or (step.key for step in plan.steps))
+    return any(output.properties and output.properties.asset_key and output.properties.asset_key.path[0] == "raw"
+               for step in plan.steps if step.key in selected for output in step.outputs)
+
+
 class TerrainPaths(dg.ConfigurableResource):
-    """The landing zone Terrain reads and the data root it writes under."""
+    """The landing zone Terrain reads and the data root it writes under.
+
+    A run that loads the landing zone stops before its first step when the landing zone holds no
+    delivery, with an error naming the folder: loading nothing would empty the week's tables and
+    publish a blank plan without a word. Runs that do not load it (``terrain plan``, a publish
+    from the UI) do not look at it.
+    """
 
     landing_dir: str
     data_dir: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if _loads_landing(context):
+            require_landing_files(self.landing_dir)
 
     @property
     def warehouse_path(self) -> Path:

@@ -22,6 +22,7 @@ from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, TypeAdapter, ValidationError
@@ -76,6 +77,12 @@ class ScoringSettings:
                           "(`terrain run --as-of` overrides it for one run).")
     engagement_half_life_days: Annotated[Count, Field(ge=1)] = Field(
         30, description="Marketing activity this many days old counts half in engagement scores.")
+    retrain_every_days: Annotated[Count, Field(ge=1)] = Field(
+        28, description="The readiness and fit models are retrained when the newest is this many days older than "
+                        "as_of; the runs in between score with the active model.")
+    retrain_when_psi_above: Annotated[Number, Field(gt=0)] | None = Field(
+        0.25, description="Retrain early when the last run's readiness scores drifted from the same model's scores the "
+                          "run before by a PSI above this; null: drift never retrains.")
 
 
 @dataclass(frozen=True, config=SCHEMA)
@@ -216,6 +223,24 @@ class TerritoryPlanSettings:
         PLANNER.locks, description="CRM account ids kept in their current territory.")
 
 
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not an IANA time zone such as UTC or America/New_York") from None
+    return name
+
+
+@dataclass(frozen=True, config=SCHEMA)
+class ScheduleSettings:
+    """When the weekly refresh starts: Monday, after the vendors' weekly files have landed."""
+
+    timezone: Annotated[Text, AfterValidator(_time_zone)] = Field(
+        "UTC", description="IANA time zone of the Monday start, e.g. America/New_York (daylight saving followed).")
+    hour: Annotated[Count, Field(ge=0, le=23)] = Field(
+        6, description="Hour of Monday (0-23, in that time zone) at which the weekly refresh starts.")
+
+
 @dataclass(frozen=True, config=SCHEMA)
 class Settings:
     """Everything terrain.yaml can say; every key optional."""
@@ -229,6 +254,7 @@ class Settings:
                                       "a territory's Segment wins.")
     identity: Annotated[IdentitySettings, _none_as({})] = Field(default_factory=IdentitySettings)
     territory_plan: Annotated[TerritoryPlanSettings, _none_as({})] = Field(default_factory=TerritoryPlanSettings)
+    schedule: Annotated[ScheduleSettings, _none_as({})] = Field(default_factory=ScheduleSettings)
 
     def segment_for(self, employees: float | None) -> str:
         """The segment whose employee band holds ``employees`` (the smallest band when unknown)."""

@@ -9,7 +9,8 @@ The CRM arrives as a real one does: a full export 24 weeks before as_of, then a 
 weeks (`deliveries`), so records have a history: contacts created as buying cycles start
 (`contact_timeline`), accounts created at lead conversion and typed Customer only after their
 first won deal (`account_history`), deals delivered open and later closed (`opportunity_history`),
-contacts restated (`contact_history`). Linking anything through today's CRM at a past date learns
+contacts restated (`contact_history`), and marketing knows people at companies outside the CRM
+(`leads`) whether or not they later buy. Linking anything through today's CRM at a past date learns
 from the future here as it would on a customer's data.
 
 The truth places every CRM account and vendor company with the generator's own rule engine
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sample_world import buying_cycle, crm_accounts, deliveries, engagement, intent, opportunities, technographics, vendor
+from sample_world import buying_cycle, crm_accounts, deliveries, engagement, intent, leads, opportunities, technographics, vendor
 from sample_world.account_history import account_history, converted_with_first_deal, stale_resends
 from sample_world.contact_history import contact_history
 from sample_world.contact_timeline import creation_dates, private_addresses
@@ -46,7 +47,7 @@ LATEST_INTENT_MONDAY = pd.Timestamp("2026-11-02")
 VENDOR_PART_ROWS = 1_000_000
 STREAMS = ("universe", "stack", "fit", "history", "accounts", "owners", "opportunities", "contacts", "vendor",
            "technographics", "bombora", "g2", "map", "scores", "outcomes", "redelivery", "contact_timeline",
-           "opportunity_history", "contact_history")
+           "opportunity_history", "contact_history", "leads")
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
@@ -185,6 +186,9 @@ def generate(size: str, seed: int, out: Path) -> dict:
     activities, engaged = engagement.simulate_activity(rng["map"], contacts, contact_company, audience, systems,
                                                        history.recent_states, mondays)
     account_row = pd.Index(records["Id"]).get_indexer(contacts["AccountId"])
+    reached = leads.reached_companies(rng["leads"], history)
+    activities = leads.without_unreached_prehistory(activities, contact_company, account_row, account_versions.created,
+                                                    history, reached)
     contact_created, known_first = creation_dates(rng["contact_timeline"], contacts, account_row, account_versions.created,
                                               contact_company, history.recent_states, mondays, activities,
                                               history.opportunities["company_idx"].to_numpy(), deals.created, as_of)
@@ -192,8 +196,11 @@ def generate(size: str, seed: int, out: Path) -> dict:
     people = contact_history(rng["contact_history"], contacts, contact_created, activities, as_of)
     for name, frame in zip(exports.names("crm/contacts/contacts"), deliveries.deliver(people.edits, exports, people.state_at)):
         record(land / name, write_csv(frame, land / name, bom=True))
+    outside = leads.lead_activities(rng["leads"], companies, history, reached, mondays, as_of, org_salt)
+    outside = outside.loc[~outside["email"].str.lower().isin(set(contacts["Email"].dropna().str.lower()))]
+    marketing = pd.concat([activities, outside], ignore_index=True).sort_values(["ts", "email"], kind="stable")
     for system in ("marketo", "pardot", "eloqua", "hubspot"):
-        frame = engagement.format_activities(activities, system)
+        frame = engagement.format_activities(marketing, system)
         suffix = ".csv.gz" if system == "eloqua" else ".csv"
         path = land / f"map/activities/{system}_activities_{stamp}{suffix}"
         record(path, write_csv(frame, path))

@@ -4,7 +4,9 @@ Integration and quality tests read the same run, so the suite pays for the pipel
 Under pytest-xdist (``make test`` runs two workers) every test is put in a group that keeps its
 expensive fixtures on one worker: the tests that read the session's pipeline run share one
 group, tests of a folder with session fixtures of its own share that folder's group, and every
-other test keeps to its module, so a module-scoped fixture is built once.
+other test keeps to its module, so a module-scoped fixture is built once. The groups that run the
+pipeline go to the front of the queue, the session's own run first: it is the longest chain of work,
+and a worker that picks it up last holds the suite open while the other sits idle.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tests.support import SAMPLE_SEED, PipelineRun, terrain
 
 PIPELINE_FIXTURES = {"pipeline_run", "sample_world"}
 FOLDERS_WITH_SESSION_FIXTURES = ("tests/unit/dbt", "tests/unit/scoring", "tests/unit/sample_world")
+PIPELINE_FOLDERS = ("tests/integration/", "tests/quality/")
 
 
 def _xdist_group(item: pytest.Item) -> str:
@@ -27,9 +30,36 @@ def _xdist_group(item: pytest.Item) -> str:
     return folder or module
 
 
+def _queue_rank(group: str) -> int:
+    if group == "pipeline_run":
+        return 0
+    return 1 if group.startswith(PIPELINE_FOLDERS) else 2
+
+
+def _name_group_in_node_id(item: pytest.Item, group: str) -> None:
+    """xdist's ``loadgroup`` scheduler reads a test's group from an ``@group`` suffix of its node id.
+
+    xdist writes that suffix itself from an ``xdist_group`` mark, in a collection hook that runs before
+    a mark added here exists, and on pytest 9.2 into a field pytest no longer reads
+    (pytest-dev/pytest-xdist#1386): every test was then scheduled on its own, and both workers built
+    the session's pipeline run and each module's landing runs.
+    """
+    grouped = f"{item.nodeid}@{group}"
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(grouped)
+    else:
+        item._nodeid = grouped
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+    grouped = sorted(((item, _xdist_group(item)) for item in items), key=lambda pair: _queue_rank(pair[1]))
+    items[:] = [item for item, _ in grouped]
+    if getattr(config.option, "loadgroup", False):
+        for item, group in grouped:
+            _name_group_in_node_id(item, group)
 
 
 @pytest.fixture(scope="session")

@@ -44,8 +44,9 @@ class ResolutionResult:
 def resolve_accounts(
     crm: pd.DataFrame,
     vendor: pd.DataFrame,
+    *,
+    match_threshold: float,
     previous_keys: pd.DataFrame | None = None,
-    match_threshold: float = 0.92,
     seed: int = 7,
     memory_limit: str = "4GB",
 ) -> ResolutionResult:
@@ -53,7 +54,8 @@ def resolve_accounts(
 
     ``previous_keys`` is the previous run's ``account_keys`` (record_source, record_id,
     account_key): keys assigned then are kept (see ``keys``). ``match_threshold`` is the Splink
-    match probability a pair needs to count (settings ``identity.match_threshold``). ``seed``
+    match probability a pair needs to count: the caller passes settings ``identity.match_threshold``,
+    whose one default lives in the settings schema, so it has none here. ``seed``
     makes Splink's random sampling of pairs, and so the trained model, repeatable.
     The work runs in a private in-memory DuckDB capped at ``memory_limit`` (it spills to disk
     beyond), so a large universe cannot starve the machine it shares.

@@ -40,7 +40,12 @@ from models_ml.scoring.inputs import ACTIVITY_TYPES, INTENT_VENDORS, ScoringInpu
 from models_ml.scoring.links import accounts_at, valid_at
 
 ENGAGEMENT_HALF_LIFE_DAYS = 30.0
-ACTIVITY_LOOKBACK_DAYS = 365
+SIGNAL_WINDOW_DAYS = 56
+"""The longest look-back of any intent or engagement feature. Training snapshots start this long after
+the first signal, so a snapshot early in the history sees as much as one on the scoring date: with a
+longer look-back, days since the last activity (and the decayed sums) would mean one thing in the
+first snapshots and another at ``as_of``, and the backtest would measure a model the scoring date
+never gets."""
 ENGAGED_WINDOW_DAYS = 30
 TECH_STALE_DAYS = 180
 ACTIVITY_WEIGHTS = {"form_fill": 5.0, "webinar_attended": 4.0, "content_download": 3.0,
@@ -192,7 +197,7 @@ def _engagement_features(t: date, inputs: ScoringInputs, index: pd.Index) -> pd.
     end = _end_of(t)
     activities = inputs.activities
     rows = activities[(activities["activity_ts"] < end)
-                      & (activities["activity_ts"] >= end - pd.Timedelta(days=ACTIVITY_LOOKBACK_DAYS))]
+                      & (activities["activity_ts"] >= end - pd.Timedelta(days=SIGNAL_WINDOW_DAYS))]
     rows = _linked(rows, inputs, end)
     age_days = (end - rows["activity_ts"]).dt.total_seconds() / 86400.0
     rows = rows.assign(decay=np.power(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS), age=age_days)

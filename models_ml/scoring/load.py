@@ -6,9 +6,9 @@ column never breaks scoring and a missing optional column becomes NULL downstrea
 
 What is read for point-in-time snapshots (see :mod:`models_ml.scoring.features`):
 
-- opportunities in every delivered version (``stg_crm__opportunity_versions``) beside their current
-  version (``stg_crm__opportunities``, for labels and potential);
-- CRM contacts in every delivered version (``stg_crm__contact_versions``), through which
+- opportunities in every delivered version (``int_opportunity_versions_keyed``) beside their current
+  version (``int_opportunities_keyed``, for labels and potential), each with its company's key;
+- CRM contacts in every delivered version (``int_contact_versions_keyed``), through which
   activities and lead scores are tied to companies at a date; a warehouse without it falls back
   to the current contacts, each standing for every date since its creation;
 - activities and every lead score with the company of their e-mail domain and since when it is
@@ -34,17 +34,16 @@ INTENT = "marts.intent_weekly"
 ACTIVITIES = "intermediate.int_map_activities_attributed"
 MAP_SCORES = "intermediate.int_map_scores_attributed"
 MAP_SCORES_UNATTRIBUTED = "intermediate.int_map_scores_normalized"
-OPPORTUNITIES = "staging.stg_crm__opportunities"
-OPPORTUNITY_VERSIONS = "staging.stg_crm__opportunity_versions"
-CONTACTS = "staging.stg_crm__contacts"
-CONTACT_VERSIONS = "staging.stg_crm__contact_versions"
-TECHNOGRAPHICS = "staging.stg_vendor__technographics"
+OPPORTUNITIES = "intermediate.int_opportunities_keyed"
+OPPORTUNITY_VERSIONS = "intermediate.int_opportunity_versions_keyed"
+CONTACTS = "intermediate.int_contacts_keyed"
+CONTACT_VERSIONS = "intermediate.int_contact_versions_keyed"
+TECHNOGRAPHICS = "intermediate.int_technographics_keyed"
 POTENTIAL = "intermediate.int_company_potential"
-ACCOUNT_KEYS = "identity.account_keys"
 AS_OF = "intermediate.int_as_of"
 MOTIONS = "intermediate.int_account_motion"
 READS = (COMPANIES, KNOWN_FROM, MOTIONS, TERRITORIES, INTENT, ACTIVITIES, MAP_SCORES, OPPORTUNITIES, OPPORTUNITY_VERSIONS,
-         CONTACTS, CONTACT_VERSIONS, TECHNOGRAPHICS, POTENTIAL, ACCOUNT_KEYS, AS_OF)
+         CONTACTS, CONTACT_VERSIONS, TECHNOGRAPHICS, POTENTIAL, AS_OF)
 
 OPPORTUNITY_COLUMNS = {"created_at": "created_date", "opportunity_type": "type"}
 # A version exists from the opportunity's creation (its earliest CreatedDate, else first modification).
@@ -52,6 +51,8 @@ OPPORTUNITY_VERSION_COLUMNS = {"created_at": "created_as_delivered", "known_from
                                "opportunity_type": "type"}
 ACTIVITY_COLUMNS = {"account_key": "current_account_key", "activity_at": "activity_ts"}
 SCORE_COLUMNS = {"account_key": "current_account_key"}
+TECHNOGRAPHIC_COLUMNS = {"technology_category": "category", "first_seen_date": "first_seen",
+                         "last_seen_date": "last_seen"}
 
 
 @dataclass
@@ -75,18 +76,6 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str, table: str) -> pd.DataFrame:
     return con.execute(sql.format(table=table)).df() if _exists(con, table) else pd.DataFrame()
 
 
-def _crm_keys() -> str:
-    return f"(select record_id, account_key from {ACCOUNT_KEYS} where record_source = 'crm')"
-
-
-def _with_crm_key(con: duckdb.DuckDBPyConnection, table: str, join: str = "join") -> pd.DataFrame:
-    """Every column of a CRM child table, with the account key of its ``account_id``."""
-    if not _exists(con, ACCOUNT_KEYS):
-        return pd.DataFrame()
-    return _read(con, f"select t.*, k.account_key from {{table}} t {join} {_crm_keys()} k on k.record_id = t.account_id",
-                 table)
-
-
 def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
     companies = _read(con, "select * from {table}", COMPANIES)
     known_from = _read(con, "select account_key, known_from from {table}", KNOWN_FROM)
@@ -104,16 +93,13 @@ def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
     accounts["state"] = accounts.get("state_code")
     accounts["country"] = accounts.get("country_code")
 
-    opportunities = _with_crm_key(con, OPPORTUNITIES).rename(columns=OPPORTUNITY_COLUMNS)
-    versions = _with_crm_key(con, OPPORTUNITY_VERSIONS)
+    opportunities = _read(con, "select * from {table}", OPPORTUNITIES).rename(columns=OPPORTUNITY_COLUMNS)
+    versions = _read(con, "select * from {table}", OPPORTUNITY_VERSIONS)
     opportunity_versions = versions.rename(columns=OPPORTUNITY_VERSION_COLUMNS) if len(versions) else None
-    contacts = _with_crm_key(con, CONTACTS).rename(columns={"account_id": "crm_account_id"})
+    contacts = _read(con, "select * from {table}", CONTACTS).rename(columns={"account_id": "crm_account_id"})
     contact_versions = _contact_versions(con, contacts)
-    technographics = _read(con, f"""
-        select k.account_key, t.technology, t.technology_category as category,
-               t.first_seen_date as first_seen, t.last_seen_date as last_seen
-        from {{table}} t join {ACCOUNT_KEYS} k on k.record_source = 'vendor' and k.record_id = t.company_id""",
-                           TECHNOGRAPHICS)
+    technographics = _read(con, "select * from {table}", TECHNOGRAPHICS).rename(columns=TECHNOGRAPHIC_COLUMNS)
+    technographics = technographics.reindex(columns=["account_key", "technology", *TECHNOGRAPHIC_COLUMNS.values()])
     intent = _read(con, "select account_key, week_start, vendor, topic_cluster, surging_topics, max_score, "
                         "is_surging from {table}", INTENT)
     activities = _read(con, "select * from {table}", ACTIVITIES).rename(columns=ACTIVITY_COLUMNS)
@@ -135,7 +121,7 @@ def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
 
 def _contact_versions(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.DataFrame:
     """Every delivered contact version with its company; else the current contacts, one version each."""
-    versions = _with_crm_key(con, CONTACT_VERSIONS, join="left join")
+    versions = _read(con, "select * from {table}", CONTACT_VERSIONS)
     if len(versions) or _exists(con, CONTACT_VERSIONS):
         return versions
     if contacts.empty:

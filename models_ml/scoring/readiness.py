@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from models_ml.scoring.features import FeatureSpec, build_snapshot, feature_columns
+from models_ml.scoring.features import SIGNAL_WINDOW_DAYS, FeatureSpec, build_snapshot, feature_columns
 from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.labels import new_opportunity_label
 from models_ml.scoring.metrics import auc, classification_report
@@ -43,7 +43,7 @@ from models_ml.scoring.metrics import auc, classification_report
 CATEGORICAL_FEATURES = ("naics_sector",)
 INTENT_BASELINE = "intent_score"
 MAP_BASELINE = "map_score_max"
-WARMUP_DAYS = 56
+WARMUP_DAYS = SIGNAL_WINDOW_DAYS
 FEATURE_DECIMALS = 6
 FORWARD_METRICS = ("auc", "pr_auc", "top_decile_lift", "calibration_error", "baseline_auc_intent_only",
                    "baseline_auc_map_only", "positive_rate")

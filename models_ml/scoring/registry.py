@@ -2,7 +2,8 @@
 
 Each version holds the LightGBM model as text (``model.txt``, from ``Booster.save_model``: readable,
 portable across LightGBM builds, never a pickle) and ``metadata.json`` (features, feature spec,
-calibration, metrics, training window, trained_at). A version name is
+calibration, metrics, training window, trained_at); a fit version also keeps the scores it
+published (``scores.parquet``, by account key), which the weeks until the next retrain reuse. A version name is
 ``<model_name>-<as_of>-<8 hex of the model and metadata>``, so retraining the same data gives the
 same name and nothing is duplicated.
 
@@ -24,6 +25,11 @@ noise get past that, the digest still ignores it:
 The active version is the pinned one (``pinned.json``) when there is a pin, else the newest.
 Rolling back pins the version before the active one; pinning is how an analyst freezes scores
 during a planning cycle while training keeps running.
+
+Beside the versions, a model's folder remembers which version the quality gate let through
+(``published.json``) and the last scoring run (``last_scoring.json``: the version that scored, the
+run's as_of, and the drift of its scores against the same version's scores the run before), which
+is what decides when the next run retrains (:func:`models_ml.scoring.run.retrain_reason`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import lightgbm as lgb
+import pandas as pd
 
 from models_ml.scoring.features import FeatureSpec
 from models_ml.scoring.readiness import FEATURE_DECIMALS, ReadinessModel
@@ -48,6 +55,8 @@ MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
 PIN_FILE = "pinned.json"
 PUBLISHED_FILE = "published.json"
+LAST_SCORING_FILE = "last_scoring.json"
+SCORES_FILE = "scores.parquet"
 SIGNIFICANT_DIGITS = 6
 _TREE_SIZES = re.compile(r"^tree_sizes=.*$\n?", re.MULTILINE)
 _FEATURE_VALUE_LINES = ("threshold=", "feature_infos=")
@@ -101,8 +110,9 @@ class ModelRegistry:
     def root(self) -> Path:
         return Path(self.data_dir) / "models"
 
-    def save(self, model_name: str, booster: lgb.Booster, metadata: dict, as_of: date) -> str:
-        """Store a trained booster and its metadata; returns the version name."""
+    def save(self, model_name: str, booster: lgb.Booster, metadata: dict, as_of: date,
+             scores: pd.DataFrame | None = None) -> str:
+        """Store a trained booster, its metadata and the scores it published (optional); returns the version name."""
         text = booster.model_to_string()
         version = f"{model_name}-{as_of.isoformat()}-{content_digest(text, metadata)[:8]}"
         target = self.root / model_name / version
@@ -114,6 +124,8 @@ class ModelRegistry:
         staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=target.parent))
         (staging / MODEL_FILE).write_text(text, encoding="utf-8")
         (staging / METADATA_FILE).write_text(json.dumps(record, indent=2, sort_keys=True, default=str), encoding="utf-8")
+        if scores is not None:
+            scores.to_parquet(staging / SCORES_FILE)
         os.replace(staging, target)
         return version
 
@@ -127,6 +139,11 @@ class ModelRegistry:
 
     def metadata(self, model_name: str, version: str) -> dict:
         return json.loads((self.root / model_name / version / METADATA_FILE).read_text(encoding="utf-8"))
+
+    def stored_scores(self, model_name: str, version: str) -> pd.DataFrame | None:
+        """The scores a version published when it was trained, or None when it kept none."""
+        path = self.root / model_name / version / SCORES_FILE
+        return pd.read_parquet(path) if path.exists() else None
 
     def load_booster(self, model_name: str, version: str) -> lgb.Booster:
         return lgb.Booster(model_file=str(self.root / model_name / version / MODEL_FILE))
@@ -151,6 +168,19 @@ class ModelRegistry:
     def published(self, model_name: str) -> str | None:
         path = self.root / model_name / PUBLISHED_FILE
         return json.loads(path.read_text(encoding="utf-8"))["version"] if path.exists() else None
+
+    def record_scoring(self, model_name: str, version: str, as_of: date, score_psi: float | None) -> None:
+        """Remember the run that scored with ``version``: its as_of and its scores' drift (None: not measured)."""
+        path = self.root / model_name / LAST_SCORING_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        psi = score_psi if score_psi is not None and math.isfinite(score_psi) else None
+        path.write_text(json.dumps({"version": version, "as_of": as_of.isoformat(), "score_psi": psi}),
+                        encoding="utf-8")
+
+    def last_scoring(self, model_name: str) -> dict | None:
+        """The last run's record (version, as_of, score_psi), or None before the first run."""
+        path = self.root / model_name / LAST_SCORING_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def unpin(self, model_name: str) -> None:
         (self.root / model_name / PIN_FILE).unlink(missing_ok=True)

@@ -13,14 +13,23 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+import duckdb
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration.resources import SETTINGS_KEY, terrain_settings
+from orchestration.resources import DUCKDB_ENV, SETTINGS_KEY, connect_warehouse, default_data_dir, terrain_settings
 from orchestration.settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -40,16 +49,31 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 PROJECT_FILE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv"}
+GENERATED_FOLDERS = {"target", "logs", "dbt_packages"}
 
 
-def _manifest_is_stale() -> bool:
-    manifest = dbt_project.manifest_path
+def project_files(project_dir: Path) -> Iterator[Path]:
+    """The models, macros, seeds, tests and settings of the dbt project at ``project_dir``.
+
+    dbt's own output (``target``, ``logs``) and installed packages (``dbt_packages``) are not
+    walked: they say nothing about whether the manifest is current, and ``target`` alone has held
+    tens of thousands of files. Only those top-level folders are skipped, so a model folder that
+    happens to be called ``target`` still counts.
+    """
+    for folder, subfolders, files in os.walk(project_dir):
+        if Path(folder) == project_dir:
+            subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
+        for name in files:
+            if Path(name).suffix in PROJECT_FILE_SUFFIXES:
+                yield Path(folder, name)
+
+
+def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
+    """Whether ``manifest`` is missing or older than any file of the project."""
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    target = DBT_PROJECT_DIR / "target"
-    return any(path.stat().st_mtime > built for path in DBT_PROJECT_DIR.rglob("*")
-               if path.suffix in PROJECT_FILE_SUFFIXES and target not in path.parents)
+    return any(path.stat().st_mtime > built for path in project_files(project_dir))
 
 
 def ensure_manifest() -> Path:
@@ -57,16 +81,27 @@ def ensure_manifest() -> Path:
 
     Definitions then load on a fresh clone, and an edited model never runs against a stale graph.
     """
-    if _manifest_is_stale():
+    if manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
 
 
 LAYERS = ("staging", "intermediate", "marts")
+DATA_ENGINEERING = "team:data-engineering"
+REVENUE_OPERATIONS = "team:revenue-operations"
+OWNERS_BY_LAYER = {"staging": DATA_ENGINEERING, "intermediate": DATA_ENGINEERING, "marts": REVENUE_OPERATIONS}
 
 
 class TerrainDbtTranslator(DagsterDbtTranslator):
-    """Keys models by their layer folder (``staging/stg_crm__accounts``), groups them by layer; seeds are reference data."""
+    """Keys models by their layer folder (``staging/stg_crm__accounts``), groups them by layer; seeds are reference data.
+
+    Owners follow the layer. Seeds, staging and intermediate models belong to data engineering:
+    they normalise deliveries and hold the shared business rules' plumbing (golden record,
+    assignment, workload), so a broken one is an engineering fault. The marts belong to revenue
+    operations: TAM, whitespace, territory summaries and the CRM write-back are their figures and
+    their sign-off. A model's own ``meta.dagster.owners`` in its yml wins over the layer's.
+    dagster-dbt already gives every dbt asset the kinds ``dbt`` and ``duckdb``.
+    """
 
     def _layer(self, props: Mapping[str, Any]) -> str | None:
         fqn = props.get("fqn") or []
@@ -91,6 +126,13 @@ class TerrainDbtTranslator(DagsterDbtTranslator):
             layer = self._layer(dbt_resource_props)
             return f"dbt_{layer}" if layer else "dbt"
         return super().get_group_name(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        declared = super().get_owners(dbt_resource_props)
+        if declared:
+            return declared
+        layer = self._layer(dbt_resource_props) if dbt_resource_props["resource_type"] == "model" else None
+        return [OWNERS_BY_LAYER.get(layer, DATA_ENGINEERING)]
 
     def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
                              project: DbtProject | None) -> dg.AssetCheckSpec | None:
@@ -139,16 +181,136 @@ SCORED_SELECT = "source:scoring+"
 MARKET_SELECT = "path:models/intermediate path:models/marts"
 
 
-DBT_CLI = DbtCliResource(project_dir=dbt_project)
+TARGET_FOLDER = "dbt_target"
+
+
+def dbt_target_path(data_dir: str | Path | None = None) -> Path:
+    """dbt's target folder for the data root ``data_dir`` (default: the environment's, ``TERRAIN_DATA_DIR``)."""
+    return Path(data_dir or default_data_dir()).resolve() / TARGET_FOLDER
+
+
+class DataRootDbtCli(DbtCliResource):
+    """The dbt command line, with dbt's target folder kept in the data root that dbt writes to.
+
+    dagster-dbt otherwise gives every invocation a fresh folder under ``dbt_project/target``, seeded
+    with a parse state saved for other vars and another warehouse, so each of a run's three dbt
+    steps parsed the whole project again. dbt keys its saved parse (``partial_parse.msgpack``) to
+    the vars, the profile (which names the warehouse) and its own version; every invocation on one
+    data root agrees on all three, so from the second one on, in a run, a later run or a
+    ``terrain plan``, dbt re-reads only the files that changed. One folder per data root, because
+    two data roots in use at once (the test suite's two workers, a benchmark beside a run) must not
+    share parse state or run results. The data root is taken from the environment at each call,
+    where the dbt profile takes its warehouse from (the command line exports both together).
+    A call that names its own ``target_path`` keeps it.
+    """
+
+    def cli(self, args: Sequence[str], *, target_path: Path | None = None, **kwargs: Any) -> DbtCliInvocation:
+        return super().cli(args, target_path=target_path or dbt_target_path(), **kwargs)
+
+
+DBT_CLI = DataRootDbtCli(project_dir=dbt_project)
+
+
+COUNTED_MATERIALIZATIONS = frozenset({"table", "incremental", "seed"})
+DESCRIBED_MATERIALIZATIONS = COUNTED_MATERIALIZATIONS | {"view"}
+DbtEvent = dg.Output | dg.AssetMaterialization | dg.AssetObservation | dg.AssetCheckResult | dg.AssetCheckEvaluation
+
+
+def dbt_warehouse_path() -> Path:
+    """The warehouse dbt builds into: ``TERRAIN_DUCKDB_PATH``, else the fallback ``profiles.yml`` names."""
+    explicit = os.environ.get(DUCKDB_ENV)
+    return Path(explicit) if explicit else (DBT_PROJECT_DIR / ".." / "data" / "warehouse" / "terrain.duckdb").resolve()
+
+
+def relation_metadata(con: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> dict[str, dg.MetadataValue]:
+    """``dagster/row_count`` and ``dagster/column_schema`` of the relation dbt built for ``node``.
+
+    Tables, incremental models and seeds are counted. Views are not: counting one runs its query,
+    which over a million companies costs more than the step that created it. Their columns are
+    still listed, since DuckDB's catalog has them without running anything. Ephemeral models have
+    no relation. Column types are DuckDB's and descriptions the model's yml; the asset's definition
+    shows the same descriptions, but with the types dbt leaves undeclared.
+    """
+    materialized = node.get("config", {}).get("materialized")
+    if materialized not in DESCRIBED_MATERIALIZATIONS:
+        return {}
+    schema, name = node["schema"], node.get("alias") or node["name"]
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and schema_name = ? and table_name = ? "
+        "order by column_index", [schema, name]).fetchall()
+    if not columns:
+        return {}
+    docs = {column.lower(): " ".join((info.get("description") or "").split())
+            for column, info in node.get("columns", {}).items()}
+    metadata = {"dagster/column_schema": dg.MetadataValue.table_schema(dg.TableSchema(columns=[
+        dg.TableColumn(column, data_type, description=docs.get(column.lower()) or None)
+        for column, data_type in columns]))}
+    if materialized in COUNTED_MATERIALIZATIONS:
+        rows = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+        metadata["dagster/row_count"] = dg.MetadataValue.int(rows)
+    return metadata
+
+
+def _built_node(event: DbtEvent) -> str | None:
+    if isinstance(event, (dg.Output, dg.AssetMaterialization)) and "unique_id" in event.metadata:
+        return event.metadata["unique_id"].value
+    return None
+
+
+def attach_table_metadata(events: Sequence[DbtEvent], manifest: Mapping[str, Any],
+                          warehouse: Path) -> list[DbtEvent]:
+    """``events`` in their order, each built relation's materialization with its rows and columns.
+
+    The warehouse is opened read-only and closed before this returns. What dagster-dbt already put
+    on an event stays as it is. A warehouse that cannot be read (locked by another writer) costs the
+    figures, not the step: the events go on without them and a warning says why.
+    """
+    built = {index: _built_node(event) for index, event in enumerate(events)}
+    built = {index: unique_id for index, unique_id in built.items() if unique_id in manifest["nodes"]}
+    if not built or not warehouse.exists():
+        return list(events)
+    try:
+        con = connect_warehouse(warehouse, read_only=True)
+        try:
+            added = {index: relation_metadata(con, manifest["nodes"][unique_id]) for index, unique_id in built.items()}
+        finally:
+            con.close()
+    except duckdb.Error as error:
+        dg.get_dagster_logger().warning(f"Row counts and column types of the dbt models left out: {error}")
+        return list(events)
+    return [event.with_metadata({**added[index], **event.metadata}) if added.get(index) else event
+            for index, event in enumerate(events)]
+
+
+def with_table_metadata(events: Iterable[DbtEvent], manifest: Mapping[str, Any], warehouse: Path) -> Iterator[DbtEvent]:
+    """One dbt invocation's events, yielded once dbt has exited, with :func:`attach_table_metadata`'s figures.
+
+    dbt holds the DuckDB file's write lock while it runs and the next dbt step needs it free, so the
+    figures are read between the two: the events are held until dbt's stream ends (dbt has exited),
+    then the warehouse is opened read-only and closed again before any event goes on. When dbt fails
+    (an error-level data test), the events of what it did build still go on, with their figures,
+    before its error is raised.
+    """
+    collected: list[DbtEvent] = []
+    failure: DagsterDbtCliRuntimeError | None = None
+    try:
+        collected.extend(events)
+    except DagsterDbtCliRuntimeError as error:
+        failure = error
+    yield from attach_table_metadata(collected, manifest, warehouse)
+    if failure is not None:
+        raise failure
 
 
 def _dbt_build(context: dg.AssetExecutionContext, settings: Settings):
     """Models and their data tests on the user's data and the run's settings. dbt unit tests are left
     to `make test`: they pin their own inputs, and a user's terrain.yaml (other segment names, an
-    as_of date) must not fail a weekly run on a fixture's expectations."""
+    as_of date) must not fail a weekly run on a fixture's expectations. Each built table's
+    materialization carries its row count (see :func:`with_table_metadata`)."""
     dbt_vars = json.dumps(settings.dbt_vars())
-    yield from DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"],
-                           context=context).stream()
+    invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"], context=context)
+    yield from with_table_metadata(invocation.stream(), invocation.manifest, dbt_warehouse_path())
 
 
 def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:

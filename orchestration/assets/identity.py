@@ -12,6 +12,7 @@ import pandas as pd
 
 from models_ml.identity import ResolutionResult, resolve_accounts
 from orchestration.assets.lineage import keys_of
+from orchestration.assets.table_metadata import table_metadata
 from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
 from orchestration.settings import Settings
 
@@ -96,7 +97,8 @@ def write_tables(con: duckdb.DuckDBPyConnection, result: ResolutionResult) -> No
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="identity", deps=keys_of(READS), description=description)
+    specs=[dg.AssetSpec(key, group_name="identity", deps=keys_of(READS), description=description,
+                        kinds={"duckdb", "python", "splink"}, owners=["team:data-engineering"])
            for key, description in ASSET_DESCRIPTIONS.items()],
     name="entity_resolution",
     description="Match CRM accounts to vendor companies, find CRM duplicates and keep account keys stable.",
@@ -110,6 +112,7 @@ def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths, se
         result = resolve_accounts(crm, vendor, previous_keys=previous,
                                   match_threshold=settings.identity.match_threshold)
         write_tables(con, result)
+        tables = {key: table_metadata(con, ".".join(key.path)) for key in ASSET_DESCRIPTIONS}
     duplicates_path = paths.outputs_dir / DUPLICATES_CSV
     result.crm_duplicates.to_csv(duplicates_path, index=False)
 
@@ -119,7 +122,7 @@ def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths, se
         f"companies into {stats['accounts']} accounts in {stats['total_seconds']:.1f}s"
     )
     yield dg.MaterializeResult(asset_key=ACCOUNT_KEYS, metadata={
-        "rows": len(result.account_keys), "accounts": stats["accounts"],
+        **tables[ACCOUNT_KEYS], "accounts": stats["accounts"],
         "crm_accounts": stats["crm_accounts"], "vendor_companies": stats["vendor_companies"],
         "kept_previous_keys": previous is not None,
         "match_threshold": settings.identity.match_threshold,
@@ -127,12 +130,12 @@ def entity_resolution(context: dg.AssetExecutionContext, paths: TerrainPaths, se
            for name in ("normalise_seconds", "deterministic_seconds", "splink_seconds",
                         "grouping_seconds", "total_seconds")},
     })
-    yield dg.MaterializeResult(asset_key=DOMAIN_KEYS, metadata={"rows": len(result.domain_keys)})
+    yield dg.MaterializeResult(asset_key=DOMAIN_KEYS, metadata=tables[DOMAIN_KEYS])
     yield dg.MaterializeResult(asset_key=CRM_DUPLICATES, metadata={
-        "rows": len(result.crm_duplicates), "csv": dg.MetadataValue.path(str(duplicates_path)),
+        **tables[CRM_DUPLICATES], "csv": dg.MetadataValue.path(str(duplicates_path)),
     })
     yield dg.MaterializeResult(asset_key=ENTITY_MATCHES, metadata={
-        "rows": len(result.entity_matches),
+        **tables[ENTITY_MATCHES],
         "crm_match_rate": dg.MetadataValue.float(round(float(stats["crm_match_rate"]), 4)),
         "matches_by_domain": stats["matches_by_domain"],
         "matches_by_splink": stats["matches_by_splink"],

@@ -3,16 +3,21 @@
 The work lives in :mod:`orchestration.ingest`; an asset only opens the warehouse, calls it and
 describes the outcome (per-file counts, totals). A missing source folder is not an error: the raw
 table is still created with its full schema, empty, so dbt can select from it.
+
+Owned by data engineering: a rejected file or a quarantined row is a question about the landing
+zone's deliveries and their validation, which data engineering answers with the sources' owners.
 """
 
 from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.table_metadata import table_metadata
 from orchestration.ingest import SOURCES, FileLoadResult, Source, ingest_source, reconcile_source
 from orchestration.resources import TerrainPaths, connect_warehouse
 
 GROUP = "ingest"
+OWNERS = ["team:data-engineering"]
 ROWS_ADD_UP = "rows_add_up"
 
 _FILE_TABLE_SCHEMA = dg.TableSchema(columns=[
@@ -40,7 +45,7 @@ def _file_table(results: list[FileLoadResult]) -> dg.TableMetadataValue:
     )
 
 
-def _metadata(source: Source, results: list[FileLoadResult], table_rows: int) -> dict:
+def _metadata(source: Source, results: list[FileLoadResult]) -> dict:
     def count(status: str) -> int:
         return sum(1 for r in results if r.status == status)
 
@@ -53,7 +58,6 @@ def _metadata(source: Source, results: list[FileLoadResult], table_rows: int) ->
         "files_rejected": dg.MetadataValue.int(count("rejected")),
         "files_duplicate": dg.MetadataValue.int(count("duplicate")),
         "landing_folder": dg.MetadataValue.text(source.folder),
-        "dagster/row_count": dg.MetadataValue.int(table_rows),
     }
 
 
@@ -61,18 +65,19 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", source.table],
         group_name=GROUP,
-        kinds={"duckdb"},
+        kinds={"duckdb", "python"},
+        owners=OWNERS,
         description=f"{source.description}: every delivery in `{source.folder}/`, validated; "
                     "rows breaking a rule go to raw.quarantine.",
     )
     def ingest(context: dg.AssetExecutionContext, paths: TerrainPaths) -> dg.MaterializeResult:
         with connect_warehouse(paths.warehouse_path) as con:
             results = ingest_source(con, source.table, Path(paths.landing_dir), paths.quarantine_dir)
-            table_rows = con.execute(f"select count(*) from raw.{source.table}").fetchall()[0][0]
+            table = table_metadata(con, f"raw.{source.table}")
         for result in results:
             if result.status == "rejected":
                 context.log.warning(result.message)
-        return dg.MaterializeResult(metadata=_metadata(source, results, table_rows))
+        return dg.MaterializeResult(metadata={**_metadata(source, results), **table})
 
     return ingest
 

@@ -1,4 +1,10 @@
-"""The publish asset: after every blocking check has passed, hand the marts to BI tools and the CRM."""
+"""The publish asset: after every blocking check has passed, hand the marts to BI tools and the CRM.
+
+Owned by data engineering: the serving copy, its Parquet files and the CRM file are the hand-over
+to BI tools and the CRM, and a failed or partial copy is a delivery problem, not a business one.
+The asset is a set of files and databases rather than one table, so it reports each published
+table's rows (``tables``) instead of one row count and column schema.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,14 @@ from orchestration.resources import TerrainPaths
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 DESCRIBED_CHECK = "every_published_column_described"
+OWNERS = ["team:data-engineering"]
 
 
 def build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     """The serving copy depends on every mart, so Dagster publishes only when all of them succeeded."""
 
-    @dg.asset(key=PUBLISHED, deps=list(mart_keys), group_name="publish",
+    @dg.asset(key=PUBLISHED, deps=list(mart_keys), group_name="publish", kinds={"duckdb", "parquet", "python"},
+              owners=OWNERS,
               description="serving/terrain.duckdb (with table and column comments), serving/parquet/, and "
                           "serving/crm/account_updates.csv: the accounts changed since the last publish "
                           f"(every account with {FULL_CRM_FILE_ENV}=1), beside account_updates_full.csv",

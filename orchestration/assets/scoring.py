@@ -6,6 +6,18 @@ model (better than the intent-only and MAP-only baselines, not clearly worse tha
 published); when one fails, publishing stops and the serving copy keeps the previous scores.
 The ICP's competitor list and the persona rules come from the settings; the tables read are the
 reader's (:mod:`models_ml.scoring.load`), and so are the asset's upstream.
+
+Training has its own cadence (``scoring.retrain_every_days``, ``scoring.retrain_when_psi_above``;
+:func:`models_ml.scoring.run.retrain_reason` decides and the run's log says why); the other runs
+score the week with the active model, and the gate judges its stored figures, so the blocking
+checks answer every run.
+
+Scores computed while a weekly source missed the latest week (:mod:`orchestration.assets.freshness`,
+the same measure as its checks) say so: ``inputs_fresh`` and ``stale_sources`` in the run's
+metadata and on the active readiness row of ``marts.model_performance``.
+
+Owned by data science: what the tables hold is the output of the readiness and fit models, and a
+failed quality gate or a drifting score is a question about the models, not the plumbing.
 """
 
 from dataclasses import replace
@@ -20,14 +32,19 @@ from models_ml.scoring.fit import competitor_technology_names
 from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.load import load_tables, previous_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry
-from models_ml.scoring.run import run_scoring
+from models_ml.scoring.run import record_scoring, retrain_reason, run_scoring
+from orchestration.assets import freshness
+from orchestration.assets.freshness import SourceFreshness, weekly_freshness
 from orchestration.assets.lineage import upstream_of
+from orchestration.assets.table_metadata import table_metadata
 from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
 from orchestration.settings import IcpSettings, Settings
 
 ACCOUNT_PRIORITY = dg.AssetKey(["marts", "account_priority"])
 CONTACT_PRIORITY = dg.AssetKey(["marts", "contact_priority"])
 MODEL_PERFORMANCE = dg.AssetKey(["marts", "model_performance"])
+OWNERS = ["team:data-science"]
+KINDS = {"duckdb", "python", "lightgbm"}
 ASSET_DESCRIPTIONS = {
     ACCOUNT_PRIORITY: "Every company in the TAM scored: fit, intent, engagement, readiness to buy within the "
                       "horizon, expected value, priority tier and rank within its territory, and the reasons.",
@@ -59,6 +76,11 @@ def with_competitors(inputs: ScoringInputs, icp: IcpSettings) -> ScoringInputs:
     return replace(inputs, competitor_technologies=names) if names else inputs
 
 
+def stale_in_words(stale: list[SourceFreshness]) -> tuple[str, ...]:
+    """Each stale weekly source as ``intent_g2 (newest 2026-11-09, expected 2026-11-16)``."""
+    return tuple(f"{f.table} (newest {f.latest_week}, expected {f.expected_week})" for f in stale)
+
+
 def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.execute("create schema if not exists marts")
     con.register("frame_to_write", frame)
@@ -67,30 +89,45 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> N
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="scoring", deps=upstream_of(load), description=description)
+    specs=[dg.AssetSpec(key, group_name="scoring", deps=upstream_of(load, freshness), description=description,
+                        kinds=KINDS, owners=OWNERS)
            for key, description in ASSET_DESCRIPTIONS.items()],
     check_specs=[dg.AssetCheckSpec(name, asset=ACCOUNT_PRIORITY, blocking=True, description=description)
                  for name, description in CHECKS.items()],
     name="scoring",
-    description="Train, register and apply the readiness and fit models; score contacts; write the marts.",
+    description="Apply the active readiness and fit models (training and registering new ones when due); score "
+                "contacts; write the marts.",
     resource_defs={SETTINGS_KEY: terrain_settings()},
 )
 def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg.ResourceParam[Settings]):
     registry = ModelRegistry(paths.data_dir)
+    scoring_settings = settings.scoring
     with connect_warehouse(paths.warehouse_path) as con:
         tables = load_tables(con)
         previous = previous_readiness(con)
-        as_of = scoring_date(settings.scoring.as_of, tables.as_of, tables.inputs.intent)
+        freshness = weekly_freshness(con, scoring_settings.as_of)
+        stale = [source for source in freshness if not source.fresh]
+        as_of = scoring_date(scoring_settings.as_of, tables.as_of, tables.inputs.intent)
         inputs = with_competitors(tables.inputs, settings.icp)
         if settings.icp.competitor_technologies and not inputs.competitor_technologies:
             context.log.warning("icp.competitor_technologies names no technology or category in the technographics")
-        output = run_scoring(inputs, tables.accounts, tables.contacts, as_of, settings.scoring.horizon_days,
+        for source in stale:
+            context.log.warning(f"scoring on stale inputs: {source.describe()}")
+        reason = retrain_reason(registry, as_of, scoring_settings.horizon_days, scoring_settings.retrain_every_days,
+                                scoring_settings.retrain_when_psi_above)
+        context.log.info(f"retraining the readiness and fit models: {reason}" if reason else
+                         f"scoring with the active readiness model {registry.active_version(READINESS)}: "
+                         "no retrain due")
+        output = run_scoring(inputs, tables.accounts, tables.contacts, as_of, scoring_settings.horizon_days,
                              registry, potential=tables.potential, previous_scores=previous,
-                             persona_rules=settings.personas.rules)
+                             persona_rules=settings.personas.rules, retrain=reason is not None,
+                             stale_sources=stale_in_words(stale))
         _write(con, "account_priority", output.account_priority)
         _write(con, "contact_priority", output.contact_priority)
         _write(con, "model_performance", output.model_performance)
+        tables = {key: table_metadata(con, ".".join(key.path)) for key in ASSET_DESCRIPTIONS}
     context.log.info(f"scored {len(output.account_priority)} accounts as of {as_of} with {output.active_version}")
+    record_scoring(registry, output.active_version, as_of, output.score_psi)
     if all(result.passed for result in output.gate):
         registry.mark_published(READINESS, output.active_version)
 
@@ -99,12 +136,17 @@ def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg
     if pd.notna(output.score_psi):
         metrics["score_psi"] = dg.MetadataValue.float(float(output.score_psi))
     yield dg.MaterializeResult(asset_key=ACCOUNT_PRIORITY, metadata={
-        "rows": len(output.account_priority), "as_of": as_of.isoformat(), "model_version": output.active_version,
-        "trained_version": output.trained_version, **{f"tier_{k}": int(v) for k, v in tiers.items()}, **metrics})
+        **tables[ACCOUNT_PRIORITY], "as_of": as_of.isoformat(), "model_version": output.active_version,
+        "trained_version": dg.MetadataValue.text(output.trained_version or "none: the active model scored"),
+        "retrain_reason": dg.MetadataValue.text(reason or "none"),
+        "inputs_fresh": dg.MetadataValue.bool(not stale),
+        "stale_sources": dg.MetadataValue.json({source.table: {"latest_week": str(source.latest_week),
+                                                               "expected_week": str(source.expected_week)}
+                                                for source in stale}),
+        **{f"tier_{k}": int(v) for k, v in tiers.items()}, **metrics})
     yield dg.MaterializeResult(asset_key=CONTACT_PRIORITY, metadata={
-        "rows": len(output.contact_priority),
-        "ranked": int(output.contact_priority["rank_in_account"].notna().sum())})
-    yield dg.MaterializeResult(asset_key=MODEL_PERFORMANCE, metadata={"rows": len(output.model_performance)})
+        **tables[CONTACT_PRIORITY], "ranked": int(output.contact_priority["rank_in_account"].notna().sum())})
+    yield dg.MaterializeResult(asset_key=MODEL_PERFORMANCE, metadata=tables[MODEL_PERFORMANCE])
     for result in output.gate:
         yield dg.AssetCheckResult(asset_key=ACCOUNT_PRIORITY, check_name=result.name, passed=result.passed,
                                   description=result.description,

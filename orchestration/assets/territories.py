@@ -2,6 +2,9 @@
 
 The planner's inputs are read by :mod:`orchestration.planning.inputs` and the run report's figures by
 :mod:`orchestration.run_report`; the tables they read are the asset's upstream.
+
+Owned by revenue operations: territory design is their decision (tolerance, locks, which plan goes
+to the CRM), and a plan held back by a blocking check is theirs to settle before the CRM changes.
 """
 
 
@@ -12,6 +15,7 @@ import dagster as dg
 
 from orchestration import run_report
 from orchestration.assets.lineage import upstream_of
+from orchestration.assets.table_metadata import table_metadata
 from orchestration.planning import inputs as planner_inputs
 from orchestration.planning.review import BLOCKING, WARNING, Verdict, failed_plan_verdicts, publishable
 from orchestration.planning.scenarios import DEFAULT_SCENARIO, ensure_published_plan, record_plan_status, run_scenario
@@ -34,6 +38,7 @@ PLAN_DESCRIPTIONS = {
                       "it passes every blocking check, else the plan published before.",
 }
 SUMMARY = PLAN_KEYS["territory_plan_summary"]
+OWNERS = ["team:revenue-operations"]
 PLAN_CHECKS = {
     **{name: dg.AssetCheckSeverity.ERROR for name in BLOCKING},
     **{name: dg.AssetCheckSeverity.WARN for name in WARNING},
@@ -67,7 +72,7 @@ def _image(path) -> dg.MetadataValue:
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, group_name="territories", deps=upstream_of(planner_inputs, run_report),
-                        description=PLAN_DESCRIPTIONS[name])
+                        description=PLAN_DESCRIPTIONS[name], kinds={"duckdb", "python"}, owners=OWNERS)
            for name, key in PLAN_KEYS.items()],
     check_specs=[dg.AssetCheckSpec(name, asset=SUMMARY, description=CHECK_DESCRIPTIONS[name]) for name in PLAN_CHECKS],
     name="territory_design",
@@ -87,6 +92,7 @@ def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths, set
             record_plan_status(con, DEFAULT_SCENARIO, verdicts)
         ok = publishable(verdicts)
         ensure_published_plan(con, default_publishable=ok)
+        tables = {key: table_metadata(con, ".".join(key.path)) for key in PLAN_KEYS.values()}
     finally:
         con.close()
     disagreements = run_report.segment_disagreements(paths.warehouse_path)
@@ -94,7 +100,7 @@ def territory_design(context: dg.AssetExecutionContext, paths: TerrainPaths, set
         failed = "; ".join(f"{v.name}: {v.text}" for v in verdicts if v.blocking and not v.passed)
         context.log.error(f"Territory plan '{DEFAULT_SCENARIO}' not published, the previous plan stays: {failed}")
     for key in PLAN_KEYS.values():
-        metadata = _metadata(key, result, ok)
+        metadata = {**tables[key], **_metadata(key, result, ok)}
         if key == PLAN_KEYS["territory_plan"] and disagreements is not None:
             metadata["segment_band_disagreements"] = disagreements[0]
             metadata["companies_segmented_by_territory"] = disagreements[1]

@@ -107,6 +107,7 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         return 2
     import dagster as dg
 
+    from orchestration.automation.instance import source_tags
     from orchestration.definitions import defs
 
     with contextlib.redirect_stdout(sys.stderr):
@@ -114,6 +115,7 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
             instance=dg.DagsterInstance.get(),
             run_config=dg.RunConfig(ops={PLAN_OP: config},
                                     loggers={"console": {"config": {"log_level": args.log_level}}}),
+            tags=source_tags("cli"),
             raise_on_error=False,
         )
     refused = _failure(result, PLAN_OP)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import ensure_manifest, translator
+from orchestration.assets.dbt import dbt_warehouse_path, ensure_manifest, translator, with_table_metadata
 from orchestration.settings import load_settings
 
 PUBLISHED_PLAN_MODELS = "source:territory+"
@@ -24,4 +24,5 @@ def refresh_crm_updates(context: dg.OpExecutionContext, dbt: DbtCliResource) -> 
     and their data tests, yielding their Dagster events."""
     args = ["build", "--select", PUBLISHED_PLAN_MODELS, "--exclude-resource-type", "unit_test",
             "--vars", json.dumps(load_settings().dbt_vars())]
-    yield from dbt.cli(args, manifest=ensure_manifest(), dagster_dbt_translator=translator, context=context).stream()
+    invocation = dbt.cli(args, manifest=ensure_manifest(), dagster_dbt_translator=translator, context=context)
+    yield from with_table_metadata(invocation.stream(), invocation.manifest, dbt_warehouse_path())

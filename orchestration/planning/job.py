@@ -29,6 +29,7 @@ from pydantic import Field
 
 from models_ml.territory import PlanningError
 from orchestration.assets.publish import PUBLISHED
+from orchestration.assets.table_metadata import table_metadata
 from orchestration.assets.territories import PLAN_KEYS
 from orchestration.planning.crm_refresh import refresh_crm_updates
 from orchestration.planning.scenarios import ScenarioResult, publish_scenario, run_scenario
@@ -101,6 +102,13 @@ def failed_checks(result: ScenarioResult) -> str:
     return "; ".join(f"{v.name}: {v.text}" for v in result.verdicts if v.blocking and not v.passed)
 
 
+def plan_table_metadata(con: duckdb.DuckDBPyConnection) -> dict[dg.AssetKey, dict[str, dg.MetadataValue]]:
+    """Row count and column schema of each ``marts.territory_plan*`` table, as the main run's
+    ``territory_design`` records them, so a scenario's materialization shows the table it left."""
+    return {key: table_metadata(con, ".".join(key.path)) for name, key in PLAN_KEYS.items()
+            if name.startswith("territory_plan")}
+
+
 def _plan_metadata(result: ScenarioResult, settings: TerritoryPlanSettings) -> dict[dg.AssetKey, dict]:
     proposed = result.metrics[result.metrics["alignment"] == "proposed"]
     scenario = {"scenario_id": result.scenario_id}
@@ -134,6 +142,7 @@ def plan_scenario(context: dg.OpExecutionContext, config: ScenarioConfig, paths:
         check_segments(config.territories_per_segment, plan_segments(con), "territories_per_segment")
         settings = scenario_settings(config, load_settings().territory_plan)
         result = run_scenario(con, config.scenario_id, settings, paths.outputs_dir / "territory_plans")
+        tables = plan_table_metadata(con)
     except SettingsError as error:
         raise dg.Failure(description=str(error)) from error
     except PlanningError as error:
@@ -141,7 +150,8 @@ def plan_scenario(context: dg.OpExecutionContext, config: ScenarioConfig, paths:
     finally:
         con.close()
     for key, metadata in _plan_metadata(result, settings).items():
-        yield dg.AssetMaterialization(asset_key=key, description=f"scenario {config.scenario_id}", metadata=metadata)
+        yield dg.AssetMaterialization(asset_key=key, description=f"scenario {config.scenario_id}",
+                                      metadata={**tables[key], **metadata})
     yield dg.Output(result, "plan")
     if config.publish:
         yield dg.Output(result, "publication")
@@ -158,13 +168,15 @@ def publish_scenario_plan(context: dg.OpExecutionContext, publication: ScenarioR
     if not publication.publishable:
         raise dg.Failure(description=f"scenario {scenario_id!r} fails a blocking check and was not published; the "
                                      f"published plan is unchanged ({failed_checks(publication)})")
+    published_key = PLAN_KEYS["plan_published"]
     con = connect_warehouse(paths.warehouse_path)
     try:
         accounts = publish_scenario(con, scenario_id)
+        table = table_metadata(con, ".".join(published_key.path))
     finally:
         con.close()
-    yield dg.AssetMaterialization(asset_key=PLAN_KEYS["plan_published"], description=f"scenario {scenario_id}",
-                                  metadata={"scenario_id": scenario_id, "accounts": accounts})
+    yield dg.AssetMaterialization(asset_key=published_key, description=f"scenario {scenario_id}",
+                                  metadata={**table, "scenario_id": scenario_id, "accounts": accounts})
     yield from refresh_crm_updates(context, dbt)
     published = publish_marts(paths.warehouse_path, paths.serving_dir)
     yield dg.AssetMaterialization(asset_key=PUBLISHED, description=f"published with scenario {scenario_id}", metadata={

@@ -8,14 +8,16 @@ scenario feeds the CRM write-back (`territory.plan_published`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from matplotlib.figure import Figure
 
 from models_ml.territory import PlanSettings, equal_count_split, fairness_metrics, match_reps, plan_territories
-from models_ml.territory.charts import plot_balance, plot_territory_map
+from models_ml.territory.charts import balance_figure, county_territories, map_figure, png_bytes
 from models_ml.territory.geography import load_adjacency
 from models_ml.territory.groups import label_rows, map_groups
 from models_ml.territory.metrics import in_reps_books
@@ -95,19 +97,64 @@ def _owners(plan, accounts, reps) -> pd.DataFrame:
     return summary.drop(columns="matched_owner")
 
 
-def _charts(plan, accounts, before: pd.DataFrame, settings: PlanSettings, folder: Path) -> list[Path]:
+BALANCE_VALUES = {"potential": "potential_usd", "workload": "workload", "accounts": "accounts"}
+
+
+def _territory_names(territories: pd.DataFrame) -> dict[str, str]:
+    """Territory id -> the CRM's territory name, for the charts; territories proposed as new have none."""
+    if "territory_name" not in territories:
+        return {}
+    named = territories[territories["territory_name"].notna()]
+    return {str(t): str(n) for t, n in zip(named["territory_id"], named["territory_name"]) if str(n).strip()}
+
+
+def _loads_before(current: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """Today's load per segment and territory, in every balance metric the plan may use."""
+    joined = current.merge(accounts[["account_key", "potential", "workload"]], on="account_key")
+    return joined.groupby(["segment", "current_territory_id"], as_index=False).agg(
+        potential_usd=("potential", "sum"), workload=("workload", "sum"), accounts=("account_key", "size")).rename(
+        columns={"current_territory_id": "territory_id"})
+
+
+def chart_figures(plan, accounts, before: pd.DataFrame, settings: PlanSettings, names: dict[str, str] | None = None,
+                  counties: pd.DataFrame | None = None) -> Iterator[tuple[str, Figure]]:
+    """A map and a balance chart per segment, labelled with territory names, as (file stem, figure).
+
+    The map shows the segment's US geographic territories (its plan group named after the
+    segment); a segment with none (named or vertical books, territories abroad) gets no map, as
+    its accounts have no county to fill; the balance chart shows all of its territories. Each
+    plan group's band is drawn at the tolerance the plan used for it (`tolerance_used`).
+    """
+    value = BALANCE_VALUES[settings.balance_metric]
+    metrics = plan.metrics
+    used = (dict(zip(metrics["plan_group"].astype(str), metrics["tolerance_used"].astype(float)))
+            if {"plan_group", "tolerance_used"} <= set(metrics.columns) else {})
+    summary = plan.summary
+    for segment in sorted(summary["segment"].astype(str).unique()):
+        slug = segment.lower().replace(" ", "_").replace("/", "_")
+        mine = summary[summary["segment"].astype(str) == segment]
+        on_map = mine["plan_group"].astype(str).eq(segment) & mine["territory_kind"].eq("geographic")
+        map_ids = mine.loc[on_map, "territory_id"].astype(str).tolist()
+        if map_ids and len(county_territories(plan.assignments, accounts, segment=segment, territory_ids=map_ids)):
+            yield f"map_{slug}", map_figure(plan.assignments, accounts, counties, segment=segment, territory_ids=map_ids,
+                                            names=names, title=f"Proposed {segment} territories")
+        yield f"balance_{slug}", balance_figure(before[before["segment"].astype(str) == segment], mine, value=value,
+                                                tolerance=settings.tolerance, group_tolerance=used, names=names,
+                                                segment=segment, title=f"{segment} balance, today and proposed")
+
+
+def _charts(plan, accounts, before: pd.DataFrame, settings: PlanSettings, folder: Path,
+            names: dict[str, str] | None = None, counties: pd.DataFrame | None = None) -> list[Path]:
+    """Write the scenario's charts as PNG files; charts an earlier run left and this one did not
+    draw (a segment that lost its map) are removed, so the folder shows this plan only."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for segment in sorted(plan.summary["segment"].unique()):
-        slug = segment.lower().replace(" ", "_")
-        map_path = folder / f"map_{slug}.png"
-        map_path.write_bytes(plot_territory_map(plan.assignments, accounts, segment=segment,
-                                                title=f"Proposed {segment} territories"))
-        balance_path = folder / f"balance_{slug}.png"
-        balance_path.write_bytes(plot_balance(before[before["segment"] == segment],
-                                              plan.summary[plan.summary["segment"] == segment],
-                                              tolerance=settings.tolerance))
-        written += [map_path, balance_path]
+    for stem, figure in chart_figures(plan, accounts, before, settings, names, counties):
+        path = folder / f"{stem}.png"
+        path.write_bytes(png_bytes(figure))
+        written.append(path)
+    for stale in {*folder.glob("map_*.png"), *folder.glob("balance_*.png")} - set(written):
+        stale.unlink()
     return written
 
 
@@ -133,10 +180,8 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario_id: str, settings: Ter
     summary = _owners(plan, accounts, load_reps(con)).assign(scenario_id=scenario_id)
     assignments = plan.assignments.assign(scenario_id=scenario_id)[PLAN_COLUMNS]
 
-    before = current.merge(accounts[["account_key", "potential"]], on="account_key").groupby(
-        ["segment", "current_territory_id"], as_index=False)["potential"].sum().rename(
-        columns={"current_territory_id": "territory_id", "potential": "potential_usd"})
-    charts = _charts(plan, accounts, before, settings_for_plan, charts_dir / scenario_id)
+    charts = _charts(plan, accounts, _loads_before(current, accounts), settings_for_plan, charts_dir / scenario_id,
+                     _territory_names(territories))
 
     verdicts = plan_verdicts(plan.metrics, summary, plan.assignments, accounts, settings_for_plan.tolerance,
                              settings_for_plan.workload_tolerance)

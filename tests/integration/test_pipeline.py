@@ -105,3 +105,30 @@ def test_account_priority_and_whitespace_name_the_same_motion(pipeline_run):
         inner join marts.account_priority as a using (account_key)""").fetchone()
     con.close()
     assert compared[0] > 1000 and compared[1] == 0, compared
+
+
+def test_every_python_table_of_the_run_reports_its_rows_and_described_columns(pipeline_run):
+    """The Dagster UI shows each table a Python asset writes with its row count and column schema, and the row
+    count of every table dbt builds."""
+    import dagster as dg
+
+    from orchestration.assets.publish import PUBLISHED
+    from orchestration.definitions import defs
+
+    specs = defs.resolve_all_asset_specs()
+    tables = {spec.key for spec in specs if "python" in spec.kinds and spec.key != PUBLISHED}
+    dbt_tables = {spec.key for spec in specs if spec.metadata.get("dagster-dbt/materialization_type") in ("table", "incremental")}
+    instance = dg.DagsterInstance.from_config(str(pipeline_run.data / "dagster_home"))
+    try:
+        main_run = instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"))[-1]
+        materialized = {entry.asset_materialization.asset_key: entry.asset_materialization.metadata
+                        for entry in instance.all_logs(main_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)}
+    finally:
+        instance.dispose()
+    without_rows = sorted(key.to_user_string() for key in tables if "dagster/row_count" not in materialized.get(key, {}))
+    without_schema = sorted(key.to_user_string() for key in tables if "dagster/column_schema" not in materialized.get(key, {}))
+    scores = materialized[dg.AssetKey(["marts", "account_priority"])]["dagster/column_schema"].schema.columns
+    assert len(tables) >= 20 and without_rows == [] and without_schema == []
+    dbt_without_rows = sorted(key.to_user_string() for key in dbt_tables if "dagster/row_count" not in materialized.get(key, {}))
+    assert len(dbt_tables) >= 20 and dbt_without_rows == []
+    assert all(column.description for column in scores)

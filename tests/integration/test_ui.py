@@ -27,7 +27,8 @@ import requests
 from dagster import AssetKey, Definitions
 from PIL import Image
 
-from tests.support import REPO
+from tests.integration.foreign_landing import build_foreign_landing
+from tests.support import REPO, terrain
 
 pytestmark = pytest.mark.integration
 
@@ -80,14 +81,19 @@ class Webserver:
 
 @pytest.fixture(scope="module")
 def ui(tmp_path_factory):
+    """The webserver on the instance of a data root that ``terrain run`` built from a small landing zone,
+    so the UI has a run, materializations and checks to show, as it has for a user."""
     from orchestration.assets.dbt import ensure_manifest
 
     ensure_manifest()  # parsed here, once, rather than by the webserver's code server and this process at once
+    base = tmp_path_factory.mktemp("ui")
+    landing, data = base / "landing", base / "data"
+    build_foreign_landing(landing)
+    run = terrain("run", "--landing", str(landing), "--data", str(data))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     port = _free_port()
-    data = tmp_path_factory.mktemp("ui_data")
-    env = {**os.environ, "TERRAIN_DATA_DIR": str(data), "DAGSTER_HOME": str(data),
+    env = {**os.environ, "TERRAIN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"),
            "TERRAIN_DUCKDB_PATH": str(data / "warehouse" / "terrain.duckdb")}
-    (data / "warehouse").mkdir()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1",
          "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -146,6 +152,16 @@ def test_ui_lists_the_jobs_and_the_weekly_schedule(webserver):
     schedules = {s["name"]: s["cronSchedule"] for repo in repositories for s in repo["schedules"]}
     assert {"terrain_main", "weekly_intent_refresh"} <= jobs
     assert schedules["weekly_intent_refresh_monday"] == "0 6 * * 1"
+
+
+RUNS_QUERY = """{ runsOrError(limit: 1) { ... on Runs { results { jobName status
+  tags { key value } } } } }"""
+
+
+def test_ui_shows_that_the_last_run_succeeded_and_came_from_the_command_line(webserver):
+    runs = _graphql(webserver, RUNS_QUERY)["runsOrError"]["results"]
+    assert [(run["jobName"], run["status"]) for run in runs] == [("terrain_main", "SUCCESS")]
+    assert {tag["key"]: tag["value"] for tag in runs[0]["tags"]}.get("terrain/source") == "cli"
 
 
 class _PageText(HTMLParser):

@@ -86,8 +86,6 @@ def test_readiness_close_to_the_oracle_and_above_baselines(run):
     assert published.auc >= published.baseline_auc_map_only + 0.03
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: on the sample world the forward auc (overlapping-label "
-                                       "protocol, 26 weeks of intent) reads 0.889 where 0.821 happened")
 def test_published_auc_is_within_three_points_of_what_happened(run):
     """The ``auc`` that ``model_performance`` publishes for the active model (the forward
     measurement) is within 0.03 of the AUC realised after ``as_of``: a user can trust the figure."""

@@ -70,7 +70,7 @@ crm_rollup as (
         account_keys.account_key,
         count(*) as crm_record_count,
         max(case when crm_accounts.is_customer then 1 else 0 end) = 1 as any_record_is_customer,
-        max(case when crm_accounts.is_named_account then 1 else 0 end) = 1 as any_record_is_named,
+        max(case when crm_accounts.is_flagged_named_in_crm then 1 else 0 end) = 1 as any_record_is_flagged_named,
         max(case when crm_accounts.is_excluded_from_realign then 1 else 0 end) = 1 as any_record_is_excluded
     from account_keys
     inner join crm_accounts
@@ -132,7 +132,7 @@ unified as (
         coalesce(crm_rollup.any_record_is_customer, false) as is_customer,
         crm_accounts.account_type,
         crm_accounts.owner_user_id,
-        coalesce(crm_rollup.any_record_is_named, false) as is_named_account,
+        coalesce(crm_rollup.any_record_is_flagged_named, false) as is_flagged_named_in_crm,
         coalesce(crm_rollup.any_record_is_excluded, false) as is_excluded_from_realign,
         vendor_companies.founded_year,
         vendor_companies.is_public,

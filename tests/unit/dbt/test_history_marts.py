@@ -23,10 +23,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import run_dbt
 from dbt_warehouse_fixture import _insert, build_warehouse, d, ts
 
 from orchestration.assets.dbt import build_dbt_assets
+from tests.unit.dbt.conftest import run_dbt
 
 WEEK_1 = date(2026, 2, 2)
 WEEK_2 = date(2026, 2, 9)

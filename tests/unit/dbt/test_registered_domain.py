@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt
 
 from models_ml.identity import normalize
 from models_ml.identity.sql_normalize import install_normalizers
 from orchestration.reference import public_suffixes as reference
+from tests.unit.dbt.conftest import run_dbt
 
 HARD_DOMAINS: list[tuple[str | None, str | None]] = [
     ("acme.com.pe", "acme.com.pe"),

@@ -176,7 +176,7 @@ def test_resolution_without_street_addresses_still_runs():
     vendor = pd.DataFrame({"company_id": ["V1", "V2", "V3"], "company_name": ["Northwind Traders Inc", "Contoso Limited", "Fabrikam"],
                            "website": ["https://www.northwind.com", "contoso.com", "fabrikam.com"],
                            "postal_code": ["94105", "10001", "60601"], "state_code": ["CA", "NY", "IL"]})
-    result = resolve_accounts(crm, vendor)
+    result = resolve_accounts(crm, vendor, match_threshold=0.92)
     pairs = set(zip(result.entity_matches.vendor_company_id, result.entity_matches.crm_account_id))
     assert ("V1", "001A") in pairs
     assert len(result.account_keys) == 5

@@ -56,3 +56,24 @@ def test_steps_that_read_settings_share_one_resource():
                 for assets_def in GRAPH.assets_defs if "settings" in assets_def.resource_defs}
     assert {"dbt_staging", "dbt_market", "dbt_scored", "entity_resolution", "scoring", "territory_design"} <= set(carrying)
     assert len({id(resource) for resource in carrying.values()}) == 1
+
+
+TEAMS = {"team:data-engineering", "team:data-science", "team:revenue-operations"}
+
+
+def test_every_asset_says_what_it_is_made_with_and_which_team_owns_it():
+    without_kinds = sorted(key.to_user_string() for key, spec in SPECS.items() if not spec.kinds)
+    without_owners = sorted(key.to_user_string() for key, spec in SPECS.items() if not spec.owners)
+    unknown_teams = sorted({owner for spec in SPECS.values() for owner in spec.owners} - TEAMS)
+    assert without_kinds == [] and without_owners == [] and unknown_teams == []
+
+
+def test_kinds_name_the_tools_behind_each_asset():
+    dbt_keys = {key for key, spec in SPECS.items() if "dbt" in spec.kinds}
+    not_python = sorted(key.to_user_string() for key, spec in SPECS.items()
+                        if key not in dbt_keys and "python" not in spec.kinds)
+    assert len(dbt_keys) > 40 and all({"dbt", "duckdb"} <= SPECS[key].kinds for key in dbt_keys)
+    assert not_python == []
+    assert "lightgbm" in SPECS[dg.AssetKey(["marts", "account_priority"])].kinds
+    assert SPECS[dg.AssetKey(["marts", "territory_summary"])].owners == ["team:revenue-operations"]
+    assert SPECS[dg.AssetKey(["staging", "stg_crm__accounts"])].owners == ["team:data-engineering"]

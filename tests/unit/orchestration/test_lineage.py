@@ -22,7 +22,7 @@ import pytest
 
 from models_ml.scoring import load as scoring_reader
 from orchestration import run_report
-from orchestration.assets import identity
+from orchestration.assets import freshness, identity
 from orchestration.definitions import defs
 from orchestration.planning import inputs as planner_reader
 from tests.unit.dbt.dbt_warehouse_fixture import build_warehouse
@@ -132,7 +132,8 @@ def _run_report(recording: RecordingConnection) -> None:
 
 # reader -> (step, what the step calls on the warehouse)
 READERS: dict[str, tuple[str, Callable[[RecordingConnection], object]]] = {
-    "scoring": ("scoring", lambda con: (scoring_reader.load_tables(con), scoring_reader.previous_readiness(con))),
+    "scoring": ("scoring", lambda con: (scoring_reader.load_tables(con), scoring_reader.previous_readiness(con),
+                                        freshness.weekly_freshness(con, None))),
     "identity": ("entity_resolution", lambda con: (
         identity.read_input(con, identity.CRM_ACCOUNTS, identity.CRM_COLUMNS),
         identity.read_input(con, identity.VENDOR_COMPANIES, identity.VENDOR_COLUMNS),

@@ -29,6 +29,10 @@ def test_defaults_segment_bands():
     ({"unknown_section": {}}, "unknown_section"),
     ({"scoring": {"horizon_days": -3}}, "scoring.horizon_days"),
     ({"scoring": {"as_of": "last week"}}, "scoring.as_of"),
+    ({"scoring": {"retrain_every_days": 0}}, "scoring.retrain_every_days"),
+    ({"scoring": {"retrain_every_days": "monthly"}}, "scoring.retrain_every_days"),
+    ({"scoring": {"retrain_when_psi_above": 0}}, "scoring.retrain_when_psi_above"),
+    ({"scoring": {"retrain_when_psi_above": "high"}}, "scoring.retrain_when_psi_above"),
     ({"territory_plan": {"balance_metric": "revenue"}}, "territory_plan.balance_metric"),
     ({"territory_plan": {"territories_per_segment": {"Giant": 0}}}, "territory_plan.territories_per_segment.Giant"),
     ({"territory_plan": {"capacity_overflow_weight": -1}}, "territory_plan.capacity_overflow_weight"),
@@ -49,6 +53,10 @@ def test_defaults_segment_bands():
     ({"personas": {"rules": [{"persona": "champion", "title": "(revops"}]}}, "personas.rules[0].title"),
     ({"personas": {"rules": [{"persona": "champion", "department": ["sales", 3]}]}}, "personas.rules[0].department"),
     ({"personas": {"rules": [{"persona": "champion", "title_not": "intern"}]}}, "personas.rules[0]"),
+    ({"schedule": {"timezone": "Mars/Olympus_Mons"}}, "schedule.timezone"),
+    ({"schedule": {"hour": 24}}, "schedule.hour"),
+    ({"schedule": {"hour": "6am"}}, "schedule.hour"),
+    ({"schedule": {"weekday": "friday"}}, "schedule.weekday"),
 ])
 def test_invalid_settings_name_the_key(document, key):
     with pytest.raises(SettingsError) as error:
@@ -100,6 +108,14 @@ def test_file_errors_name_the_file(tmp_path):
 def test_as_of_override_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TERRAIN_AS_OF", "2026-10-04")
     assert load_settings(REPO / "terrain.yaml").scoring.as_of == date(2026, 10, 4)
+
+
+def test_retraining_is_monthly_or_on_drift_by_default_and_drift_can_be_switched_off():
+    scoring = Settings().scoring
+    assert (scoring.retrain_every_days, scoring.retrain_when_psi_above) == (28, 0.25)
+    settings = parse_settings({"scoring": {"retrain_every_days": 7, "retrain_when_psi_above": None}})
+    assert (settings.scoring.retrain_every_days, settings.scoring.retrain_when_psi_above) == (7, None)
+    assert not {"retrain_every_days", "retrain_when_psi_above"} & set(settings.dbt_vars())
 
 
 def test_competitor_technologies_default_to_none_and_keep_the_sellers_words():

@@ -211,3 +211,26 @@ def test_the_buying_group_is_created_between_the_cycle_start_and_its_first_hand_
     assert (buyers[joined] <= mondays[6] + pd.Timedelta(hours=9)).all()
     assert known_first[:400].sum() == joined.sum() and not known_first[400:].any()
     assert (bystanders == imported).all()
+
+
+def test_marketing_activity_outside_the_crm_does_not_foretell_who_joins_it(world):
+    """Among companies with no account 13 weeks before as_of, the share marketing saw act by then is
+    the same whether or not the company later joined the CRM with a deal (it once was 63% against
+    0.3%: only companies that would buy had anyone marketing knew)."""
+    out, summary = world
+    t = pd.Timestamp(summary["as_of"]) - pd.Timedelta(days=91)
+    firmo = read_landing(out / "vendor/firmographics")
+    domain = firmo["Website"].str.lower().str.replace(r"^(https?://)?(www\.)?", "", regex=True).str.split("/").str[0]
+    accounts = current_records(out / "crm/accounts")
+    matches = pd.read_csv(out / "_truth/matches.csv", dtype=str).merge(accounts[["Id", "CreatedDate"]],
+                                                                      left_on="CRM_Id", right_on="Id")
+    joined = matches.assign(at=_stamp(matches["CreatedDate"])).groupby("Company_Id")["at"].min()
+    activities = read_landing(out / "map/activities")
+    seen = set(activities.loc[_stamp(activities["activity_ts"]) <= t, "email"].str.lower().str.split("@").str[1])
+    companies = pd.DataFrame({"joined": firmo["Company_Id"].map(joined), "seen": domain.isin(seen)})
+    outside = companies[companies["joined"].isna() | (companies["joined"] > t)]
+    later = outside["joined"].notna()
+    share_later, share_never = outside.loc[later, "seen"].mean(), outside.loc[~later, "seen"].mean()
+    assert later.sum() >= 50
+    assert share_never > 0.1
+    assert abs(share_later - share_never) < 0.1, (share_later, share_never)

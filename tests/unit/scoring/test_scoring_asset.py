@@ -4,38 +4,41 @@ import pytest
 
 dg = pytest.importorskip("dagster")
 
-from models_ml.scoring.registry import READINESS, ModelRegistry  # noqa: E402
+from models_ml.scoring.registry import PUBLISHED_FILE, READINESS, ModelRegistry  # noqa: E402
 from orchestration.assets.scoring import scoring, scoring_date  # noqa: E402
 from orchestration.resources import TerrainPaths  # noqa: E402
 
 
-def _warehouse(path, world, accounts, crm_contacts, as_of, shuffle_seed=None):
-    """The upstream tables the scoring asset reads, in the shape dbt and entity resolution write them.
+def write_warehouse(path, world, accounts, crm_contacts, as_of, shuffle_seed=None):
+    """The upstream tables the scoring asset reads, in the shape dbt writes them, as known at ``as_of``.
 
-    With ``shuffle_seed`` every table holds the same rows in another order, as a warehouse rebuilt
-    from the same landing files may return them.
+    Intent weeks, activities and lead scores after ``as_of`` are left out, so one world serves runs
+    on several weeks. With ``shuffle_seed`` every table holds the same rows in another order, as a
+    warehouse rebuilt from the same landing files may return them.
     """
+    cutoff = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     companies = accounts.assign(vendor_company_id=accounts["account_key"].str.replace("ACC", "V"))
     opps = world["opportunities"]
     opps = opps[opps["created_date"] <= pd.Timestamp(as_of)].assign(
         account_id=lambda f: f["account_key"].str.replace("ACC", "001"))
-    keys = pd.concat([
-        pd.DataFrame({"record_source": "crm", "record_id": companies["crm_account_id"], "account_key": companies["account_key"]}),
-        pd.DataFrame({"record_source": "vendor", "record_id": companies["vendor_company_id"], "account_key": companies["account_key"]})])
     techno = world["technographics"].assign(company_id=lambda f: f["account_key"].str.replace("ACC", "V"))
     contacts = crm_contacts.assign(account_id=crm_contacts["account_key"].str.replace("ACC", "001"), department=None)
-    scores = world["map_scores"].assign(email_domain=lambda f: f["email"].str.split("@").str[1])
+    intent = world["intent"][world["intent"]["week_start"] + pd.Timedelta(days=6) < cutoff]
+    activities = world["activities"][world["activities"]["activity_ts"] < cutoff]
+    scores = world["map_scores"][world["map_scores"]["scored_at"] < cutoff].assign(
+        email_domain=lambda f: f["email"].str.split("@").str[1])
     tables = {
         "intermediate.int_companies_unified": companies,
         "marts.territory_current": companies[["account_key", "territory_id"]].assign(territory_owner_user_id="005A"),
-        "marts.intent_weekly": world["intent"],
-        "intermediate.int_map_activities_attributed": world["activities"].rename(columns={"activity_ts": "activity_at"}).assign(contact_id=None),
+        "marts.intent_weekly": intent,
+        "intermediate.int_map_activities_attributed": activities.rename(columns={"activity_ts": "activity_at"}).assign(
+            contact_id=None),
         "intermediate.int_map_scores_normalized": scores,
-        "staging.stg_crm__opportunities": opps.rename(columns={"created_date": "created_at", "type": "opportunity_type"}),
-        "staging.stg_crm__contacts": contacts,
-        "staging.stg_vendor__technographics": techno.rename(columns={
+        "intermediate.int_opportunities_keyed": opps.rename(columns={"created_date": "created_at",
+                                                                     "type": "opportunity_type"}),
+        "intermediate.int_contacts_keyed": contacts,
+        "intermediate.int_technographics_keyed": techno.rename(columns={
             "category": "technology_category", "first_seen": "first_seen_date", "last_seen": "last_seen_date"}),
-        "identity.account_keys": keys,
         "intermediate.int_as_of": pd.DataFrame({"as_of_date": [pd.Timestamp(as_of)], "horizon_days": [90]}),
     }
     with duckdb.connect(str(path)) as con:
@@ -53,7 +56,7 @@ def first_run(tmp_path_factory, world, accounts, crm_contacts, as_of):
     """One materialisation of the scoring asset on a fresh warehouse and model registry."""
     root = tmp_path_factory.mktemp("scoring_asset")
     paths = TerrainPaths(landing_dir=str(root / "landing"), data_dir=str(root / "data"))
-    _warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of)
+    write_warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         patch.delenv("TERRAIN_CONFIG", raising=False)
@@ -83,12 +86,22 @@ def test_asset_writes_the_marts_and_passes_its_blocking_checks(first_run, accoun
 
 def test_a_second_run_on_the_same_data_in_another_row_order_stores_no_new_version(
         first_run, world, accounts, crm_contacts, as_of):
+    """Retraining on the same rows in another order gives the same version and the same table.
+
+    The run retrains because the registry no longer remembers a version that passed the gate
+    (otherwise a run on the same week scores with the active model and trains nothing).
+    """
     root, paths, _, performance = first_run
-    _warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of, shuffle_seed=5)
+    write_warehouse(paths.warehouse_path, world, accounts, crm_contacts, as_of, shuffle_seed=5)
+    (ModelRegistry(paths.data_dir).root / READINESS / PUBLISHED_FILE).unlink()
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         patch.delenv("TERRAIN_CONFIG", raising=False)
-        assert dg.materialize([scoring], resources={"paths": paths}).success
+        result = dg.materialize([scoring], resources={"paths": paths})
+    assert result.success
+    metadata = next(event.materialization.metadata for event in result.get_asset_materialization_events()
+                    if event.asset_key == dg.AssetKey(["marts", "account_priority"]))
+    assert "quality gate" in metadata["retrain_reason"].value
     with duckdb.connect(str(paths.warehouse_path), read_only=True) as con:
         again = con.execute("select * from marts.model_performance").df()
     registry = ModelRegistry(paths.data_dir)

@@ -93,7 +93,8 @@ def test_engagement_and_opportunity_history_as_of_t():
     snapshot = build_snapshot(t, inputs, feature_spec(inputs, t))
     assert snapshot.loc["A", "eng_engaged_contacts_30d"] == 2
     assert snapshot.loc["A", "eng_form_fill_decayed"] == pytest.approx(0.5 ** ((14 / 24) / 30), rel=1e-3)
-    assert snapshot.loc["B", "eng_days_since_last_activity"] == 151
+    assert snapshot.loc["A", "eng_days_since_last_activity"] == 0
+    assert np.isnan(snapshot.loc["B", "eng_days_since_last_activity"])  # 151 days back: beyond the signal window
     assert snapshot.loc["B", "is_customer"] == 1.0
     assert bool(snapshot.loc["A", "has_open_opportunity"])  # lost only after t
     assert np.isnan(snapshot.loc["A", "days_since_last_lost"])
@@ -128,7 +129,7 @@ def test_fit_features_leave_out_behaviour(inputs, as_of):
 
 LINK_T = date(2026, 3, 8)
 CONTACTS_CREATED = date(2026, 3, 28)  # jane's and bob's contacts exist, every activity is in the 30 days
-AFTER_LINK_T = date(2026, 4, 30)
+AFTER_LINK_T = date(2026, 4, 20)
 
 
 def _link_world(**tables) -> ScoringInputs:

@@ -97,7 +97,7 @@ def test_features_with_float_noise_give_the_same_version_and_a_real_change_anoth
     features = [c for c in feature_columns(spec) if c != "naics_sector"]
     difference = (frame[features].astype(float) - noisy[features].astype(float)).abs()
     assert list(frame["account_key"]) == list(noisy["account_key"])
-    assert (difference > 0).to_numpy().sum() > 100 and np.nanmax(difference.to_numpy()) < 1e-12
+    assert (difference > 0).to_numpy().sum() > 50 and np.nanmax(difference.to_numpy()) < 1e-12
 
     registry = ModelRegistry(tmp_path)
     metadata = {"train_rows": len(frame)}

@@ -40,7 +40,7 @@ renamed as (
         nullif(trim(ParentId), '') as parent_account_id,
         CreatedDate as created_at,
         LastModifiedDate as last_modified_at,
-        coalesce(Named_Account__c, false) as is_named_account,
+        coalesce(Named_Account__c, false) as is_flagged_named_in_crm,
         coalesce(Exclude_From_Realign__c, false) as is_excluded_from_realign,
         _file_name,
         _delivery_seq,

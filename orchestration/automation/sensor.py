@@ -1,0 +1,79 @@
+"""The landing sensor: a run of the main job when new or changed deliveries land.
+
+The cursor is the landing zone's file list (path, modification time, size) as last seen, so files
+already seen never start a second run, and each run request's key is a digest of the files that
+were new, so a tick evaluated twice requests one run. Files the data root's last ``terrain run``
+started from count as seen too: opening the UI on a data root built from the command line does not
+rebuild it. A file still being written (modified within the last ``settle_seconds``) waits for the
+next tick: a half-copied CSV loaded as a delivery would stay in the raw history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.automation.instance import remembered_files, source_tags
+from orchestration.automation.landing import LandingFile, landing_files
+from orchestration.resources import TerrainPaths
+
+SENSOR_NAME = "landing_zone_deliveries"
+SETTLE_SECONDS = 60
+INTERVAL_SECONDS = 60
+DELIVERIES_TAG = "terrain/deliveries"
+
+
+def _cursor_files(cursor: str | None) -> dict[str, LandingFile]:
+    if not cursor:
+        return {}
+    try:
+        listed = json.loads(cursor)
+    except ValueError:
+        return {}
+    return {name: LandingFile(*state) for name, state in listed.items()}
+
+
+def _cursor(files: dict[str, LandingFile]) -> str:
+    return json.dumps({name: state.as_list() for name, state in files.items()}, sort_keys=True)
+
+
+def run_key(new: dict[str, LandingFile]) -> str:
+    """The same new files give the same key, so Dagster never launches two runs for one delivery."""
+    return "landing-" + hashlib.sha256(_cursor(new).encode("utf-8")).hexdigest()[:20]
+
+
+def new_deliveries(current: dict[str, LandingFile], *seen: dict[str, LandingFile]) -> dict[str, LandingFile]:
+    """The files of ``current`` that no list in ``seen`` holds with the same time and size."""
+    return {name: state for name, state in current.items() if all(known.get(name) != state for known in seen)}
+
+
+def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefinition:
+    """A sensor starting ``job`` when the landing zone of the ``paths`` resource gets new deliveries."""
+
+    @dg.sensor(name=SENSOR_NAME, job=job, minimum_interval_seconds=INTERVAL_SECONDS,
+               default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Starts the main job when new or changed files land in the landing zone (checked every "
+                           f"minute; a file modified in the last {settle_seconds} s waits for the next check).")
+    def landing_zone_deliveries(context: dg.SensorEvaluationContext, paths: TerrainPaths):
+        landing = Path(paths.landing_dir)
+        files = landing_files(landing)
+        if not files:
+            return dg.SkipReason(f"no delivery in the landing zone {landing}")
+        now_ns = time.time_ns()
+        settled = {name: state for name, state in files.items()
+                   if now_ns - state.mtime_ns >= settle_seconds * 1_000_000_000}
+        new = new_deliveries(settled, _cursor_files(context.cursor), remembered_files(paths.data_dir, landing))
+        waiting = len(files) - len(settled)
+        if not new:
+            note = f"; {waiting} file(s) still being written" if waiting else ""
+            return dg.SensorResult(skip_reason=f"no new delivery in {landing}{note}", cursor=_cursor(settled))
+        context.log.info(f"{len(new)} new delivery file(s) in {landing}: {', '.join(list(new)[:10])}")
+        request = dg.RunRequest(run_key=run_key(new),
+                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new))})
+        return dg.SensorResult(run_requests=[request], cursor=_cursor(settled))
+
+    return landing_zone_deliveries
