@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,34 @@ def _prepare_environment(landing_dir: Path, data_dir: Path, as_of: str | None = 
         os.environ["TERRAIN_AS_OF"] = as_of
 
 
+def _holding_data_root(name: str, command: str, data_dir: Path, wait: bool, work: Callable[[], int]) -> int:
+    """Run ``work`` as the data root's only writer: exit 2 when the data root cannot be written, and
+    3 when another ``terrain run`` or ``terrain plan`` holds it (unless ``wait``), before any step runs."""
+    from orchestration.automation.data_root_lock import (
+        DataRootBusy,
+        DataRootNotWritable,
+        data_root_lock,
+        require_writable,
+    )
+
+    try:
+        require_writable(data_dir)
+    except DataRootNotWritable as exc:
+        print(f"terrain {name}: {exc}", file=sys.stderr)
+        return 2
+
+    def announce(busy: DataRootBusy) -> None:
+        print(f"terrain {name}: waiting: the data root {busy.data_dir} is in use by {busy.holder.describe()}",
+              file=sys.stderr, flush=True)
+
+    try:
+        with data_root_lock(data_dir, command, wait=wait, on_wait=announce):
+            return work()
+    except DataRootBusy as exc:
+        print(f"terrain {name}: {exc}", file=sys.stderr)
+        return 3
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from sample_world import generate
 
@@ -67,6 +96,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"terrain run: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
             return 2
+    return _holding_data_root("run", "terrain run", data_dir, args.wait,
+                              lambda: _run_main_job(args, landing_dir, data_dir, files))
+
+
+def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, files: dict) -> int:
     _prepare_environment(landing_dir, data_dir, args.as_of)
     from orchestration.run_report import print_summary
     from orchestration.settings import SettingsError, load_settings
@@ -96,10 +130,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     landing_dir, data_dir = _resolve_dirs(None, args.data)
-    _prepare_environment(landing_dir, data_dir)
-    from orchestration.planning.command import run_plan_command
 
-    return run_plan_command(args, data_dir)
+    def plan() -> int:
+        _prepare_environment(landing_dir, data_dir)
+        from orchestration.planning.command import run_plan_command
+
+        return run_plan_command(args, data_dir)
+
+    return _holding_data_root("plan", f"terrain plan --scenario {args.scenario}", data_dir, args.wait, plan)
 
 
 def cmd_model(args: argparse.Namespace) -> int:
@@ -147,6 +185,8 @@ LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 DATA_HELP = "data root: warehouse, Dagster instance, models and outputs (default $TERRAIN_DATA_DIR, else ./data)"
 LANDING_HELP = ("landing zone to load (default $TERRAIN_LANDING_DIR, else the one this data root was last built from, "
                 "else <data root>/landing)")
+WAIT_HELP = ("when another terrain run or terrain plan is writing this data root, wait for it to finish "
+             "instead of exiting with code 3")
 WATCHED_LANDING_HELP = ("landing zone the schedule and the landing sensor load, remembered for the data root "
                         "(default as for terrain run)")
 
@@ -171,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="scoring date of this run (default scoring.as_of in terrain.yaml, else the Sunday that ends "
                           "the latest intent week loaded)")
     run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS, help="Dagster's log on the console during the run")
+    run.add_argument("--wait", action="store_true", help=WAIT_HELP)
     run.set_defaults(func=cmd_run)
 
     plan = sub.add_parser("plan", help="design a what-if territory plan on the latest scored data")
@@ -198,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "blocking check")
     plan.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS,
                       help="Dagster's log on stderr while the scenario runs")
+    plan.add_argument("--wait", action="store_true", help=WAIT_HELP)
     plan.set_defaults(func=cmd_plan)
 
     model = sub.add_parser("model", help="list, pin, unpin or roll back scoring model versions")

@@ -29,6 +29,7 @@ from dagster_dbt import (
 )
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from orchestration.assets.pictures import model_pictures
 from orchestration.resources import DUCKDB_ENV, SETTINGS_KEY, connect_warehouse, default_data_dir, terrain_settings
 from orchestration.settings import Settings
 
@@ -222,6 +223,14 @@ def dbt_warehouse_path() -> Path:
     return Path(explicit) if explicit else (DBT_PROJECT_DIR / ".." / "data" / "warehouse" / "terrain.duckdb").resolve()
 
 
+def relation_columns(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a table or view in its order, read from the catalog without running it."""
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and schema_name = ? and table_name = ? "
+        "order by column_index", [schema, name]).fetchall()
+
+
 def relation_metadata(con: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> dict[str, dg.MetadataValue]:
     """``dagster/row_count`` and ``dagster/column_schema`` of the relation dbt built for ``node``.
 
@@ -235,10 +244,7 @@ def relation_metadata(con: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -
     if materialized not in DESCRIBED_MATERIALIZATIONS:
         return {}
     schema, name = node["schema"], node.get("alias") or node["name"]
-    columns = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = current_database() and schema_name = ? and table_name = ? "
-        "order by column_index", [schema, name]).fetchall()
+    columns = relation_columns(con, schema, name)
     if not columns:
         return {}
     docs = {column.lower(): " ".join((info.get("description") or "").split())
@@ -273,7 +279,9 @@ def attach_table_metadata(events: Sequence[DbtEvent], manifest: Mapping[str, Any
     try:
         con = connect_warehouse(warehouse, read_only=True)
         try:
-            added = {index: relation_metadata(con, manifest["nodes"][unique_id]) for index, unique_id in built.items()}
+            added = {index: {**relation_metadata(con, manifest["nodes"][unique_id]),
+                             **model_pictures(con, manifest["nodes"][unique_id])}
+                     for index, unique_id in built.items()}
         finally:
             con.close()
     except duckdb.Error as error:

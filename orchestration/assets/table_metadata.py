@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.assets.dbt import ensure_manifest
+from orchestration.assets.dbt import ensure_manifest, relation_columns
 
 ColumnDocs = Mapping[str, str]  # lower-case column name -> description
 
@@ -60,10 +60,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str,
     nothing to describe and gets no entries.
     """
     schema, name = table.split(".")
-    columns = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = current_database() and schema_name = ? and table_name = ? "
-        "order by column_index", [schema, name]).fetchall()
+    columns = relation_columns(con, schema, name)
     if not columns:
         return {}
     described = (dbt_source_column_docs() if docs is None else docs).get(table.lower(), {})

@@ -5,6 +5,8 @@ in process on the data root's Dagster instance, as ``terrain run`` does the main
 scenario's run and the tables it wrote are in the UI's catalog. Flags are checked before the run
 starts, so a typo exits 2 without leaving a failed run behind. While the job runs, what it prints
 (dbt's log) goes to stderr beside Dagster's, so stdout carries the command's own report.
+The command runs while ``terrain plan`` holds the data root (``orchestration.automation.data_root_lock``),
+so its warehouse checks and its job never meet a ``terrain run`` writing the same warehouse.
 """
 
 from __future__ import annotations
