@@ -13,12 +13,13 @@ from orchestration.assets.pictures import RESOURCES_QUERY, model_pictures, terri
 def warehouse():
     con = duckdb.connect()
     con.execute("create schema marts")
+    con.execute("create schema intermediate")
     con.execute("""create table marts.territory_resources as select * from (values
         ('territory', 'T-1', 'SMB', 1.0, 2.0e6, 40.0), ('territory', 'T-2', 'SMB', 2.0, 1.0e6, -40.0),
         ('territory', 'T-3', 'Enterprise', 1.0, 9.0e6, 0.0), ('territory', 'UNASSIGNED', 'SMB', 0.0, null, null),
         ('state', 'US-CA', 'SMB', 3.0, 1.5e6, 0.0))
         as t(level, key, segment, reps, potential_per_rep_usd, gap_to_segment_mean_pct)""")
-    con.execute("""create table marts.territory_summary as select * from (values
+    con.execute("""create table intermediate.int_territory_kinds as select * from (values
         ('T-1', 'SMB West'), ('T-2', 'SMB East'), ('T-3', 'Enterprise Named')) as t(territory_id, territory_name)""")
     yield con
     con.close()
@@ -30,6 +31,11 @@ def test_bars_are_territories_by_name_with_reps_ordered_within_their_segment(war
     top_down = sorted(axes.get_yticklabels(), key=lambda tick: -tick.get_position()[1])
     assert [tick.get_text() for tick in top_down] == ["Enterprise Named", "SMB West", "SMB East"]
     assert sorted(bar.get_width() for bar in axes.patches) == [-40.0, 0.0, 40.0]
+
+
+def test_a_picture_that_cannot_be_drawn_costs_nothing_else(warehouse):
+    warehouse.execute("drop table intermediate.int_territory_kinds")
+    assert model_pictures(warehouse, {"name": "territory_resources", "schema": "marts"}) == {}
 
 
 def test_the_picture_is_attached_to_territory_resources_only(warehouse):
