@@ -90,36 +90,34 @@ def weekly_freshness(con: duckdb.DuckDBPyConnection, as_of: date | None, today: 
     return [SourceFreshness(table, week, expected) for table, week in latest.items()]
 
 
-def build_freshness_check(table: str) -> dg.AssetChecksDefinition:
-    key = dg.AssetKey(["raw", table])
-
-    @dg.asset_check(
-        asset=key,
-        name=CHECK_NAME,
-        additional_deps=[other for other in WEEKLY_SOURCES if other != key],
-        blocking=False,
-        resource_defs={SETTINGS_KEY: terrain_settings()},
-        description=f"{SOURCES[table].folder}/ delivered the latest week: the last full week on or before as_of, "
-                    "else the newest week any weekly source delivered. A warning: the scores still publish, "
-                    "on older intent.",
-    )
-    def delivered_latest_week(paths: TerrainPaths, settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
-        with connect_warehouse(paths.warehouse_path) as con:
-            freshness = {f.table: f for f in weekly_freshness(con, settings.scoring.as_of)}
-        mine = freshness[table]
-        return dg.AssetCheckResult(
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(CHECK_NAME, asset=key, blocking=False,
+                             additional_deps=[other for other in WEEKLY_SOURCES if other != key],
+                             description=f"{SOURCES[key.path[-1]].folder}/ delivered the latest week: the last full "
+                                         "week on or before as_of, else the newest week any weekly source delivered. "
+                                         "A warning: the scores still publish, on older intent.")
+           for key in WEEKLY_SOURCES],
+    name="weekly_sources_delivered_latest_week",
+    resource_defs={SETTINGS_KEY: terrain_settings()},
+)
+def delivered_latest_week(paths: TerrainPaths, settings: dg.ResourceParam[Settings]):
+    """One check per weekly source, from one read of each: the latest week depends on all four."""
+    with connect_warehouse(paths.warehouse_path) as con:
+        freshness = weekly_freshness(con, settings.scoring.as_of)
+    weeks = dg.MetadataValue.json({f.table: str(f.latest_week or "none") for f in freshness})
+    for mine in freshness:
+        yield dg.AssetCheckResult(
+            asset_key=dg.AssetKey(["raw", mine.table]),
+            check_name=CHECK_NAME,
             passed=mine.fresh,
             severity=dg.AssetCheckSeverity.WARN,
             description=mine.describe(),
             metadata={
                 "latest_week": dg.MetadataValue.text(str(mine.latest_week or "none")),
                 "expected_week": dg.MetadataValue.text(str(mine.expected_week or "none")),
-                "weekly_sources": dg.MetadataValue.json({f.table: str(f.latest_week or "none")
-                                                         for f in freshness.values()}),
+                "weekly_sources": weeks,
             },
         )
 
-    return delivered_latest_week
 
-
-freshness_checks: list[dg.AssetChecksDefinition] = [build_freshness_check(table) for table in WEEK_COLUMNS]
+freshness_checks: list[dg.AssetChecksDefinition] = [delivered_latest_week]
