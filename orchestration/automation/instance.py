@@ -4,7 +4,8 @@
 schedules and sensor cursors in ``<data root>/dagster_home``, so what the command line ran is what
 the UI shows. Its ``dagster.yaml`` queues runs one at a time: every run writes the one DuckDB
 warehouse, which takes a single writer, so a sensor's run and the schedule's wait for each other
-instead of failing on the lock.
+instead of failing on the lock. It also names the event log storage, which keeps Dagster's files
+but not its cost of a new connection per event (:mod:`orchestration.automation.event_log`).
 
 ``<data root>/terrain_run.json`` remembers the landing zone the data root was last built from, and
 the files it held then, so ``terrain ui --data X`` and the runs it launches read the same landing
@@ -24,7 +25,7 @@ DAGSTER_HOME = "dagster_home"
 RUN_RECORD = "terrain_run.json"
 SOURCE_TAG = "terrain/source"
 SOURCES = ("cli", "ui", "schedule", "sensor")
-DAGSTER_YAML = """\
+_HEADER = """\
 # The Dagster instance of this Terrain data root (written by terrain when missing; edit freely).
 # Run history, schedule ticks and sensor cursors live beside this file.
 # One run at a time: every run writes the same DuckDB warehouse, which allows a single writer.
@@ -33,6 +34,15 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: 1
+"""
+EARLIER_DAGSTER_YAML = _HEADER
+"""What terrain wrote before the pooled event log; replaced by :data:`DAGSTER_YAML` when found unedited."""
+DAGSTER_YAML = _HEADER + """\
+# Dagster's SQLite event log, in the same files, with one connection pool per database instead of
+# one connection per event (orchestration/automation/event_log.py).
+event_log_storage:
+  module: orchestration.automation.event_log
+  class: PooledSqliteEventLogStorage
 """
 
 
@@ -52,7 +62,7 @@ def prepare_dagster_home(data_dir: str | Path) -> Path:
     home = dagster_home(data_dir)
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text(encoding="utf-8") == EARLIER_DAGSTER_YAML:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
