@@ -1,9 +1,13 @@
-"""``make bench``: measure Terrain at a given size, each stage in its own process, ratios side by side.
+"""``make bench``: each stage of ``terrain run`` beside its floor, measured in one bench, appended to BENCHMARKS.md.
 
-Stages: sample-world generation, the whole ``terrain run`` (per-step times from Dagster's own
-log), the market dbt models against the same compiled SQL run directly in DuckDB, and a national
-territory plan. Peak memory is the largest resident set of the stage's process tree. Results are
-printed and appended as JSON lines to ``bench_results.jsonl`` for BENCHMARKS.md.
+Steps: the sample world at the given size (generated once into ``bench_data/<size>/landing``), a
+``terrain run`` on a data root built from nothing (its stages from the run's Dagster event log, CPU
+and memory from sampling its process tree: :mod:`benchmarks.stages`, :mod:`benchmarks.sampler`),
+then the floors on the same landing files and a copy of the run's warehouse (ingestion:
+:mod:`benchmarks.ingest_floor`; the three dbt steps: :mod:`benchmarks.direct_sql`; scoring:
+:mod:`benchmarks.scoring_floor`), each in its own process, and the national territory plan.
+The result goes to ``bench_results.jsonl`` (one JSON line) and, as a section with the stage
+table, to the end of BENCHMARKS.md (:mod:`benchmarks.report`).
 """
 
 from __future__ import annotations
@@ -11,52 +15,99 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import resource
+import shutil
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.report import append_section
+from benchmarks.sampler import TreeSampler
+from benchmarks.stages import run_steps, stage_table
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-STEP_DONE = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s|m)')
+SAMPLE_INTERVAL = 0.5
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def _peak_children_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def _fail(label: str, log: str) -> None:
+    print(log[-3000:], file=sys.stderr)
+    raise SystemExit(f"{label} failed")
 
 
-def timed(label: str, command: list[str], env: dict | None = None) -> dict:
-    """Run one stage in a fresh process; wall time, peak memory and its output."""
+def timed(label: str, command: list[str]) -> tuple[float, str]:
+    """Run one step of the bench in a fresh process; its wall seconds and output."""
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
+    done = subprocess.run(command, cwd=REPO, env=ENV, capture_output=True, text=True)
     if done.returncode != 0:
-        print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
-        raise SystemExit(f"{label} failed with exit code {done.returncode}")
-    return {"stage": label, "seconds": round(elapsed, 1), "peak_mb_so_far": round(_peak_children_mb()),
-            "output": done.stdout + done.stderr}
+        _fail(label, done.stdout + done.stderr)
+    return round(time.perf_counter() - started, 1), done.stdout
 
 
-def step_times(log: str) -> dict[str, float]:
-    scale = {"ms": 0.001, "s": 1.0, "m": 60.0}
-    return {name: round(float(value) * scale[unit], 1) for name, value, unit in STEP_DONE.findall(log)}
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
 
 
-def dbt_versus_direct(data: Path) -> dict:
-    """The market models through dbt, then the same compiled SQL straight into DuckDB."""
-    env = {"TERRAIN_DUCKDB_PATH": str(data / "warehouse" / "terrain.duckdb"), "PATH": f"{BIN}:{os.environ['PATH']}"}
-    select = ["--select", "path:models/intermediate path:models/marts", "--exclude", "source:scoring+"]
-    dbt = [str(BIN / "dbt"), "--quiet"]
-    project = ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]
-    through_dbt = timed("dbt run (market models)", dbt + ["run", *select, *project], env)
-    timed("dbt compile", dbt + ["compile", *select, *project], env)
-    direct = timed("same SQL in DuckDB", [sys.executable, "-m", "benchmarks.direct_sql", str(data)], env)
-    return {"dbt_seconds": through_dbt["seconds"], "direct_seconds": direct["seconds"],
-            "ratio": round(through_dbt["seconds"] / max(direct["seconds"], 1e-9), 2),
-            "direct_detail": direct["output"].strip().splitlines()[-1:]}
+def measured_run(landing: Path, data: Path, log: Path) -> tuple[dict, list]:
+    """``terrain run`` with its process tree sampled: wall, CPU (sampled tree, and the kernel's count for the
+    run process and the children it waited for), the largest process's peak resident set, exit code."""
+    command = [str(BIN / "terrain"), "run", "--landing", str(landing), "--data", str(data)]
+    with log.open("w", encoding="utf-8") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid, SAMPLE_INTERVAL).start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        samples = sampler.stop()
+    run = {"wall_s": round(wall, 2), "cpu_s": round(samples[-1].cpu_seconds if samples else 0.0, 2),
+           "kernel_cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+           "peak_rss_mb": round(usage.ru_maxrss / 1024), "exit_code": process.returncode}
+    return run, samples
+
+
+def floors(landing: Path, data: Path, scratch: Path) -> dict[str, dict]:
+    """Each floor in its own process: stage name -> {name, seconds, detail}."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    warehouse = scratch / "warehouse" / "terrain.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    shutil.copy2(data / "warehouse" / "terrain.duckdb", warehouse)
+    python = [sys.executable, "-m"]
+    _, out = timed("ingest floor", python + ["benchmarks.ingest_floor", str(landing), str(scratch / "ingest.duckdb")])
+    ingest = last_json(out)
+    _, out = timed("dbt floor", python + ["benchmarks.direct_sql", str(warehouse), str(scratch / "dbt_target")])
+    dbt = last_json(out)
+    _, out = timed("scoring floor", python + ["benchmarks.scoring_floor", str(warehouse)])
+    scoring = last_json(out)
+
+    def sql(detail: dict, what: str) -> str:
+        parts = [f"{detail[k]} {k}s" for k in ("seed", "model", "test") if detail.get(k)]
+        return f"{what} in DuckDB ({', '.join(parts)})"
+
+    return {
+        "ingest": {"name": f"DuckDB read_csv/read_parquet of {ingest['files']} files ({ingest['rows']:,} rows)",
+                   "seconds": ingest["seconds"], "detail": ingest},
+        "dbt staging": {"name": sql(dbt["dbt staging"], "compiled SQL"), "seconds": dbt["dbt staging"]["seconds"],
+                        "detail": dbt["dbt staging"]},
+        "dbt market models": {"name": sql(dbt["dbt market models"], "compiled SQL"),
+                              "seconds": dbt["dbt market models"]["seconds"], "detail": dbt["dbt market models"]},
+        "scoring": {"name": f"LightGBM train, {scoring['rounds']} rounds on {scoring['train_rows']:,} x "
+                            f"{scoring['features']}, predict {scoring['predict_rows']:,}",
+                    "seconds": scoring["seconds"], "detail": scoring},
+        "dbt scored models + publish": {"name": sql(dbt["dbt scored models"], "compiled SQL of the scored models"),
+                                        "seconds": dbt["dbt scored models"]["seconds"],
+                                        "detail": dbt["dbt scored models"]},
+    }
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    short = git("rev-parse", "--short", "HEAD") or "unknown"
+    return f"{short} (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else short
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,26 +115,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="S", choices=["S", "M", "L"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--root", default=str(REPO / "bench_data"))
+    parser.add_argument("--report", default=str(REPO / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     root = Path(args.root) / args.size
     landing, data = root / "landing", root / "data"
-    results = {"size": args.size, "seed": args.seed, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    result = {"size": args.size, "seed": args.seed, "commit": commit(),
+              "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+              "sample_interval_s": SAMPLE_INTERVAL, "load_before": round(os.getloadavg()[0], 2)}
     if not (landing / "_truth").exists():
-        generated = timed("terrain sample", [str(BIN / "terrain"), "sample", "--size", args.size, "--seed",
-                                             str(args.seed), "--out", str(landing)])
-        results["generate_seconds"] = generated["seconds"]
-    run = timed("terrain run", [str(BIN / "terrain"), "run", "--landing", str(landing), "--data", str(data)],
-                {"PATH": f"{BIN}:{os.environ['PATH']}"})
-    results["run_seconds"] = run["seconds"]
-    results["run_peak_mb"] = run["peak_mb_so_far"]
-    results["steps"] = step_times(run["output"])
-    results["dbt_vs_direct"] = dbt_versus_direct(data)
-    plan = timed("national territory plan", [sys.executable, "-m", "models_ml.territory.bench"])
-    results["national_plan_seconds"] = plan["seconds"]
-    results["national_plan"] = plan["output"].strip().splitlines()[-6:]
-    print(json.dumps(results, indent=2))
+        result["generate_seconds"], _ = timed("terrain sample", [str(BIN / "terrain"), "sample", "--size", args.size,
+                                                                 "--seed", str(args.seed), "--out", str(landing)])
+    shutil.rmtree(data, ignore_errors=True)
+    run, samples = measured_run(landing, data, root / "terrain_run.log")
+    if run["exit_code"] != 0:
+        _fail("terrain run", (root / "terrain_run.log").read_text(encoding="utf-8"))
+    result["run"] = run
+    result["run_id"], steps = run_steps(data)
+    stages = stage_table(steps, samples, run["wall_s"], run["cpu_s"])
+    stage_floors = floors(landing, data, root / "floor")
+    for stage in stages:
+        stage["floor"] = stage_floors.get(stage["stage"])
+    result["stages"] = stages
+    result["national_plan_seconds"], plan = timed("national territory plan",
+                                                  [sys.executable, "-m", "models_ml.territory.bench"])
+    result["national_plan"] = plan.strip().splitlines()[-1:]
+    result["load_after"] = round(os.getloadavg()[0], 2)
     with (REPO / "bench_results.jsonl").open("a", encoding="utf-8") as out:
-        out.write(json.dumps(results) + "\n")
+        out.write(json.dumps(result) + "\n")
+    print(append_section(Path(args.report), result))
     return 0
 
 

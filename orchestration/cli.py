@@ -112,20 +112,36 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
         return 2
     import dagster as dg
 
-    from orchestration.automation.instance import remember_landing, source_tags
+    from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
+    from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
     from orchestration.definitions import defs
 
     remember_landing(data_dir, landing_dir, files)
     print(f"Terrain: landing {landing_dir} -> data {data_dir}", flush=True)
+    instance = dg.DagsterInstance.get()
+    for run_id in fail_abandoned_runs(instance):
+        print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
     started = time.perf_counter()
-    result = defs.get_job_def(MAIN_JOB).execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
-        tags=source_tags("cli"),
-        raise_on_error=False,
-    )
+    try:
+        result = defs.get_job_def(MAIN_JOB).execute_in_process(
+            instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+            tags=source_tags("cli"),
+            raise_on_error=False,
+        )
+    except Exception as exc:
+        full = disk_full_message(exception_texts(exc), data_dir)
+        if full is None:
+            raise
+        print(f"terrain run: {full}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
-    return print_summary(result, data_dir, elapsed)
+    code = print_summary(result, data_dir, elapsed)
+    full = disk_full_message(step_failure_texts(result), data_dir)
+    if full is not None:
+        print(f"terrain run: {full}", file=sys.stderr)
+        return 2
+    return code
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

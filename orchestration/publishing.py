@@ -293,6 +293,18 @@ def publish_marts(warehouse: Path, serving_dir: Path, *, docs: Mapping[str, Tabl
     target = serving_dir / "terrain.duckdb"
     tmp = _temporary(target)
     tmp.unlink(missing_ok=True)
+    try:
+        return _publish_through(tmp, target, warehouse, serving_dir, docs, full_crm_file)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _publish_through(tmp: Path, target: Path, warehouse: Path, serving_dir: Path, docs: Mapping[str, TableDocs],
+                     full_crm_file: bool) -> PublishResult:
+    """:func:`publish_marts` writing the new serving copy at ``tmp``; a failure leaves ``target`` as it was
+    and the caller removes ``tmp``."""
     con = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
     con.execute(f"attach '{warehouse}' as warehouse (read_only)")
     crm_file = crm_full = crm_rows = None

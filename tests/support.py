@@ -38,10 +38,17 @@ class PipelineRun(DataRootPaths):
 
 def terrain(*args: str, env: dict | None = None, timeout: int = 1200) -> subprocess.CompletedProcess:
     """Run the installed ``terrain`` command the way a user does: by its path, environment not activated."""
-    full_env = {**os.environ, **(env or {})}
-    bin_dir = str(Path(sys.executable).parent)
-    full_env["PATH"] = os.pathsep.join(p for p in full_env.get("PATH", "").split(os.pathsep) if p != bin_dir)
+    full_env = {**terrain_env(), **(env or {})}
     full_env.pop("DAGSTER_HOME", None)
     return subprocess.run([TERRAIN, *args], cwd=REPO, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
+
+
+def terrain_env() -> dict[str, str]:
+    """The environment :func:`terrain` runs the command in."""
+    full_env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    full_env["PATH"] = os.pathsep.join(p for p in full_env.get("PATH", "").split(os.pathsep) if p != bin_dir)
+    full_env.pop("DAGSTER_HOME", None)
+    return full_env

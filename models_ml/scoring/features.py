@@ -136,7 +136,14 @@ def build_snapshot(t: date, inputs: ScoringInputs, spec: FeatureSpec,
     and ``snapshot_date``.
     ``use_crm_customer_flag`` marks the live snapshot: it adds the CRM's current customer type to
     the won-deal history, and keeps every company known today. Both are only right at ``as_of``,
-    because the CRM flag and today's companies describe today, not ``t``.
+    because the CRM flag and today's companies describe today, not ``t``. Counts are floats
+    whatever the data, so every snapshot has the same column types.
+
+    Training builds its snapshots with :func:`models_ml.scoring.features_sql.build_snapshots`,
+    every date in one pass over each source. This one-date pandas build stays as the readable
+    statement of the rules: the reference the SQL is held equal to
+    (tests/unit/scoring/test_features_sql.py), the snapshot the point-in-time tests and the time
+    machine read, and the live snapshot of :mod:`models_ml.scoring.run`.
     """
     end = _end_of(t)
     index = inputs.account_keys if use_crm_customer_flag else inputs.account_keys_known_at(end)
@@ -208,8 +215,8 @@ def _engagement_features(t: date, inputs: ScoringInputs, index: pd.Index) -> pd.
         column = decayed[activity_type] if activity_type in decayed.columns else pd.Series(dtype=float)
         out[f"eng_{activity_type}_decayed"] = column.reindex(index).fillna(0.0)
     recent = rows[(rows["age"] <= ENGAGED_WINDOW_DAYS) & (rows["activity_type"] != "unsubscribe")]
-    out["eng_engaged_contacts_30d"] = recent.groupby("account_key")["contact"].nunique().reindex(index).fillna(0)
-    out["eng_activities_30d"] = recent.groupby("account_key").size().reindex(index).fillna(0)
+    out["eng_engaged_contacts_30d"] = recent.groupby("account_key")["contact"].nunique().reindex(index).fillna(0).astype(float)
+    out["eng_activities_30d"] = recent.groupby("account_key").size().reindex(index).fillna(0).astype(float)
     last_seen = rows.groupby("account_key")["activity_ts"].max().dt.normalize()
     out["eng_days_since_last_activity"] = (pd.Timestamp(t) - last_seen).dt.days.reindex(index).astype(float)
     out["engagement_score"] = engagement_score_from_decayed(
@@ -236,7 +243,7 @@ def _map_features(t: date, inputs: ScoringInputs, index: pd.Index) -> pd.DataFra
     grouped = latest.groupby("account_key")["score_normalized"]
     return pd.DataFrame({"map_score_max": grouped.max(), "map_score_mean": grouped.mean(),
                          "map_scored_contacts": grouped.size()}).reindex(index).assign(
-        map_scored_contacts=lambda f: f["map_scored_contacts"].fillna(0))
+        map_scored_contacts=lambda f: f["map_scored_contacts"].fillna(0).astype(float))
 
 
 def _firmographic_features(t: date, companies: pd.DataFrame) -> pd.DataFrame:
@@ -258,17 +265,17 @@ def _technographic_features(t: date, techno: pd.DataFrame, spec: FeatureSpec,
     installed = techno[(techno["first_seen"].isna() | (techno["first_seen"] < end)) & still_seen]
     installed = installed.drop_duplicates(["account_key", "technology"])
     out = pd.DataFrame(index=index)
-    out["tech_count"] = installed.groupby("account_key").size().reindex(index).fillna(0)
-    out["tech_category_count"] = installed.groupby("account_key")["category"].nunique().reindex(index).fillna(0)
+    out["tech_count"] = installed.groupby("account_key").size().reindex(index).fillna(0).astype(float)
+    out["tech_category_count"] = installed.groupby("account_key")["category"].nunique().reindex(index).fillna(0).astype(float)
     competitors = installed[installed["technology"].isin(spec.competitor_technologies)]
-    out["competitor_installs"] = competitors.groupby("account_key").size().reindex(index).fillna(0)
+    out["competitor_installs"] = competitors.groupby("account_key").size().reindex(index).fillna(0).astype(float)
     described = competitors["category"].astype(str) + " (" + competitors["technology"].astype(str) + ")"
     out["competitor_products"] = described.groupby(competitors["account_key"]).agg(
         lambda names: ", ".join(sorted(names))).reindex(index)
     by_category = installed.groupby(["account_key", "category"]).size().unstack(fill_value=0)
     for category in spec.categories:
         column = by_category[category] if category in by_category.columns else pd.Series(dtype=float)
-        out[f"techcat_{slug(category)}"] = column.reindex(index).fillna(0)
+        out[f"techcat_{slug(category)}"] = column.reindex(index).fillna(0).astype(float)
     flags = installed[installed["technology"].isin(spec.technologies)]
     flags = flags.assign(one=1.0).pivot_table(index="account_key", columns="technology", values="one",
                                               aggfunc="max", fill_value=0.0)
@@ -287,9 +294,9 @@ def _opportunity_features(t: date, versions: pd.DataFrame, index: pd.Index) -> p
     lost = known[closed_by_t & ~known["is_won"]]
     open_at_t = known[~closed_by_t]
     out = pd.DataFrame(index=index)
-    out["won_deals"] = won.groupby("account_key").size().reindex(index).fillna(0)
+    out["won_deals"] = won.groupby("account_key").size().reindex(index).fillna(0).astype(float)
     out["is_customer"] = (out["won_deals"] > 0).astype(float)
-    days = lambda frame: ((end - frame.groupby("account_key")["close_date"].max()).dt.days - 1).reindex(index)
+    days = lambda frame: ((end - frame.groupby("account_key")["close_date"].max()).dt.days - 1).reindex(index).astype(float)
     out["days_since_last_won"] = days(won)
     out["days_since_last_lost"] = days(lost)
     out["has_open_opportunity"] = out.index.isin(open_at_t["account_key"])

@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from models_ml.scoring.features import SIGNAL_WINDOW_DAYS, FeatureSpec, build_snapshot, feature_columns
+from models_ml.scoring.features import SIGNAL_WINDOW_DAYS, FeatureSpec, feature_columns
+from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.labels import new_opportunity_label
 from models_ml.scoring.metrics import auc, classification_report
@@ -148,13 +149,19 @@ def _history_start(inputs: ScoringInputs) -> date:
 
 def training_frame(inputs: ScoringInputs, spec: FeatureSpec, dates: list[date],
                    horizon_days: int) -> pd.DataFrame:
-    """Snapshots at ``dates`` stacked, with their ``label`` (NaN where excluded)."""
-    frames = []
-    for t in dates:
-        snapshot = build_snapshot(t, inputs, spec)
-        snapshot["label"] = new_opportunity_label(t, snapshot, inputs, horizon_days)
-        frames.append(snapshot.reset_index())
-    return pd.concat(frames, ignore_index=True)
+    """Snapshots at ``dates`` stacked, with their ``label`` (NaN where excluded).
+
+    The features of every date come from one DuckDB query (:mod:`models_ml.scoring.features_sql`);
+    the labels are taken date by date from the few columns they are conditioned on.
+    """
+    stacked = build_snapshots(dates, inputs, spec)
+    labels = []
+    for t, rows in stacked.groupby("snapshot_date", sort=False)[["account_key", "is_customer",
+                                                                   "has_open_opportunity"]]:
+        snapshot = rows.set_index("account_key")
+        labels.append(new_opportunity_label(t.date(), snapshot, inputs, horizon_days).to_numpy())
+    stacked["label"] = np.concatenate(labels) if labels else np.array([], dtype=float)
+    return stacked
 
 
 def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200,

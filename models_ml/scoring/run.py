@@ -27,7 +27,8 @@ import pandas as pd
 
 from models_ml.scoring.drift import population_stability_index
 from models_ml.scoring.explain import fit_reasons, top_reasons
-from models_ml.scoring.features import FeatureSpec, build_snapshot, feature_spec
+from models_ml.scoring.features import FeatureSpec, feature_spec
+from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.fit import FitResult, train_fit_model
 from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.personas import DEFAULT_PERSONA_RULES, PersonaRule, score_contacts
@@ -87,7 +88,7 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
     model, meta = load_readiness(registry)
     metrics = trained.metrics if retrain else dict(meta.get("metrics", {}))
 
-    live = build_snapshot(as_of, inputs, model.spec, use_crm_customer_flag=True)
+    live = build_snapshots([as_of], inputs, model.spec, use_crm_customer_flag=True).set_index("account_key")
     live["readiness_probability"] = model.predict(live)
     fit = _fit(registry, live, model.spec, as_of, retrain, num_threads)
     live = live.join(fit.scores)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,14 +37,28 @@ run_coordinator:
     max_concurrent_runs: 1
 """
 EARLIER_DAGSTER_YAML = _HEADER
-"""What terrain wrote before the pooled event log; replaced by :data:`DAGSTER_YAML` when found unedited."""
-DAGSTER_YAML = _HEADER + """\
+"""What terrain wrote before the pooled event log; replaced when found unedited."""
+_EVENT_LOG = """\
 # Dagster's SQLite event log, in the same files, with one connection pool per database instead of
 # one connection per event (orchestration/automation/event_log.py).
 event_log_storage:
   module: orchestration.automation.event_log
   class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
 """
+_BASE_DIR_LINE = re.compile(r"^    base_dir: .*$", re.MULTILINE)
+
+
+def dagster_yaml(home: Path) -> str:
+    """The ``dagster.yaml`` terrain writes for the Dagster home ``home``. The event log's folder is
+    spelled out because a storage configured in the file learns nothing else of where the home is."""
+    return _HEADER + _EVENT_LOG.format(base_dir=home / "history" / "runs")
+
+
+def _written_by_terrain(text: str) -> bool:
+    """An unedited file terrain wrote, for this home or (a data root moved or copied) another one."""
+    return text == EARLIER_DAGSTER_YAML or _BASE_DIR_LINE.sub("", text) == _BASE_DIR_LINE.sub("", dagster_yaml(Path("/")))
 
 
 def source_tags(source: str) -> dict[str, str]:
@@ -58,12 +73,15 @@ def dagster_home(data_dir: str | Path) -> Path:
 
 
 def prepare_dagster_home(data_dir: str | Path) -> Path:
-    """Create the data root's Dagster home with its ``dagster.yaml`` (kept when present) and export it."""
+    """Create the data root's Dagster home with its ``dagster.yaml`` and export it. A file the user edited
+    is kept; one terrain wrote earlier is brought up to date."""
     home = dagster_home(data_dir)
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8") == EARLIER_DAGSTER_YAML:
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    wanted = dagster_yaml(home)
+    if not config.exists() or (config.read_text(encoding="utf-8") != wanted
+                               and _written_by_terrain(config.read_text(encoding="utf-8"))):
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -113,3 +131,20 @@ def remember_landing(data_dir: str | Path, landing_dir: str | Path,
                                      "landing_files": listed}, indent=1), encoding="utf-8")
     temporary.replace(path)
     return path
+
+
+def fail_abandoned_runs(instance) -> list[str]:
+    """Mark failed the command-line runs of this data root still shown as starting or started.
+
+    Called by a command that holds the data root's lock: no other ``terrain run`` or ``terrain plan``
+    can be running, so such a run's process is gone (killed, or the machine stopped) and the UI
+    would otherwise show it running for ever. Returns the run ids it marked.
+    """
+    import dagster as dg
+
+    abandoned = instance.get_runs(filters=dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED], tags=source_tags("cli")))
+    for run in abandoned:
+        instance.report_run_failed(run, message="The process running it stopped before it finished "
+                                               "(killed, or the machine stopped); a later command found it.")
+    return [run.run_id for run in abandoned]

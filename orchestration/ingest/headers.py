@@ -34,3 +34,17 @@ def match_headers(source: Source, headers: list[str]) -> HeaderMatch:
     }
     missing = tuple(column.name for column in source.required if column.raw_name not in positions)
     return HeaderMatch(positions, missing)
+
+
+_OTHER_SEPARATORS = ((";", "';'"), ("\t", "tabs"), ("|", "'|'"))
+
+
+def separator_hint(headers: list[str]) -> str:
+    """Why no required column matched when the header is one cell: European Excel writes ``;``,
+    database exports tabs or ``|``; the missing columns alone would not say so."""
+    if len(headers) != 1:
+        return ""
+    for separator, name in _OTHER_SEPARATORS:
+        if separator in headers[0]:
+            return f" (the header row is one column separated by {name}; deliveries are separated by ',')"
+    return ""

@@ -21,7 +21,7 @@ import duckdb
 
 from orchestration.ingest.deliveries import Delivery, find_deliveries
 from orchestration.ingest.expectations import build_suite, validate_rows
-from orchestration.ingest.headers import match_headers
+from orchestration.ingest.headers import match_headers, separator_hint
 from orchestration.ingest.manifest import FileLoadResult, KnownDeliveries, LoadStatus, known_deliveries, record
 from orchestration.ingest.quarantine import (
     VERDICT_TABLE,
@@ -75,7 +75,8 @@ def _process(con, spec: Source, delivery: Delivery, known: KnownDeliveries, load
     earlier = known.earlier_name(delivery.sha256)
     if earlier is not None:
         result = _result(spec, delivery, seq, loaded_at, 0, 0, LoadStatus.DUPLICATE,
-                         f"same content as {spec.folder}/{earlier}, delivered earlier; nothing loaded",
+                         f"{spec.folder}/{delivery.file_name}: same content as {spec.folder}/{earlier}, "
+                         "delivered earlier; nothing loaded",
                          duplicate_of=earlier)
         _in_transaction(con, lambda: record(con, result))
         return result
@@ -133,7 +134,7 @@ def _load(con, spec: Source, delivery: Delivery, seq: int, loaded_at: datetime,
     rejection = None
     if match.missing_required:
         rejection = ("missing_required_column",
-                     f"missing required columns {', '.join(match.missing_required)}")
+                     f"missing required columns {', '.join(match.missing_required)}{separator_hint(read.headers)}")
     elif spec.week_from_file_name and not match.has("Week") and file_week is None:
         rejection = ("week_unknown",
                      "no Week column and no ISO date (YYYY-MM-DD) in the file name, so its week is unknown")

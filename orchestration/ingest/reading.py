@@ -13,7 +13,9 @@ Two CSV paths, chosen for speed without losing rows:
 * DuckDB rejects a whole file when one row is not UTF-8 or has the wrong number of fields. Only then
   the file is parsed again in Python: bytes are decoded with ``surrogateescape`` so an invalid byte
   marks its row instead of failing the file; such rows, and rows with the wrong field count, are
-  returned as :class:`RowDefect` for the quarantine, the others load.
+  returned as :class:`RowDefect` for the quarantine, the others load. A quote that is never closed
+  would make Python's parser fold every later line into one value; that row alone is quarantined
+  and reading resumes on the line after it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import io
 import json
 import re
 import sys
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,6 +159,53 @@ def _defect_for(row_number: int, headers: list[str], fields: list[str]) -> RowDe
     return None
 
 
+def _quote_left_open(lines: list[str]) -> bool:
+    """Whether a record's text ends inside a quoted value (Python's lenient parser hides it)."""
+    if len(lines) == 1 and lines[0].endswith(("\n", "\r")):
+        return False
+    try:
+        for _ in csv.reader(lines, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
+
+
+def _csv_records(lines: Iterator[str]) -> Iterator[tuple[list[str], str | None]]:
+    """The file's records as ``(fields, None)``, or ``([], line)`` for a line whose quote never closes.
+
+    The lines after such a line are parsed again on their own, so one stray quote costs one row.
+    """
+    pushed_back: deque[str] = deque()
+    consumed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        while True:
+            line = pushed_back.popleft() if pushed_back else next(lines, None)
+            if line is None:
+                return
+            consumed.append(line)
+            yield line
+
+    while True:
+        for fields in csv.reader(feed()):
+            record_lines = consumed.copy()
+            consumed.clear()
+            if _quote_left_open(record_lines):
+                pushed_back.extendleft(reversed(record_lines[1:]))
+                yield [], record_lines[0]
+                break
+            yield fields, None
+        else:
+            return
+
+
+def _unclosed_quote(row_number: int, line: str) -> RowDefect:
+    text = _printable(line.rstrip("\r\n"))
+    return RowDefect(row_number, "unclosed_quote", None, None, json.dumps({"line": text}, ensure_ascii=False),
+                     "a quote opened in this row is never closed; the rows after it are read on their own")
+
+
 def _read_csv_row_by_row(
     con: duckdb.DuckDBPyConnection, path: Path, compressed: bool, headers: list[str]
 ) -> ReadResult:
@@ -184,14 +235,15 @@ def _read_csv_row_by_row(
         with _open_bytes(path, compressed) as raw, io.TextIOWrapper(
             raw, encoding="utf-8-sig", errors="surrogateescape", newline=""
         ) as text:
-            records = csv.reader(text)
+            records = _csv_records(text)
             next(records, None)
             row_number = 0
-            for fields in records:
-                if not fields:
+            for fields, open_line in records:
+                if not fields and open_line is None:
                     continue
                 row_number += 1
-                defect = _defect_for(row_number, headers, fields)
+                defect = (_unclosed_quote(row_number, open_line) if open_line is not None
+                          else _defect_for(row_number, headers, fields))
                 if defect is not None:
                     defects.append(defect)
                     continue

@@ -79,6 +79,9 @@ def _failure(result, node: str) -> str | None:
 
 
 def _print_plan(plan: ScenarioResult) -> None:
+    if plan.planned_in_run:
+        print(f"Scenario {plan.scenario_id} as stored by run {plan.planned_in_run} (same settings, same accounts, "
+              "territories and reps): not planned again.")
     print(f"Scenario {plan.scenario_id}: {plan.book_moved} of the {plan.book_accounts} accounts in reps' books "
           f"change territory ({plan.book_moved / max(plan.book_accounts, 1):.1%}); "
           f"{plan.moved} of all {plan.accounts} companies placed, whitespace and unassigned included "
@@ -109,12 +112,14 @@ def run_plan_command(args: argparse.Namespace, data_dir: Path) -> int:
         return 2
     import dagster as dg
 
-    from orchestration.automation.instance import source_tags
+    from orchestration.automation.instance import fail_abandoned_runs, source_tags
     from orchestration.definitions import defs
 
+    instance = dg.DagsterInstance.get()
+    fail_abandoned_runs(instance)
     with contextlib.redirect_stdout(sys.stderr):
         result = defs.get_job_def(SCENARIO_JOB).execute_in_process(
-            instance=dg.DagsterInstance.get(),
+            instance=instance,
             run_config=dg.RunConfig(ops={PLAN_OP: config},
                                     loggers={"console": {"config": {"log_level": args.log_level}}}),
             tags=source_tags("cli"),

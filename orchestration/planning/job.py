@@ -10,7 +10,9 @@ The plan's verdicts travel in the materialization's metadata, not as check evalu
 ``territory_plan_summary`` checks judge the plan the main run publishes, and a what-if that misses
 its band must not turn them red.
 
-Publishing is a second op, run only when the config asks for it, and refused (the run fails with
+A scenario to publish that is already stored with the same settings, on planner inputs no run has
+rebuilt since, is published as stored rather than planned again (``stored.py``): what was reviewed
+is what the CRM gets. Publishing is a second op, run only when the config asks for it, and refused (the run fails with
 the failed checks' text) when the plan breaks a blocking rule (``review.py``). It points
 ``territory.plan_published`` at the scenario, rebuilds the dbt models that read it through the
 project's dbt resource, so their materializations and tests are recorded like the main run's, and
@@ -33,6 +35,7 @@ from orchestration.assets.table_metadata import table_metadata
 from orchestration.assets.territories import PLAN_KEYS
 from orchestration.planning.crm_refresh import refresh_crm_updates
 from orchestration.planning.scenarios import ScenarioResult, publish_scenario, run_scenario
+from orchestration.planning.stored import planned_from, settings_record, stored_plan, verdicts_record
 from orchestration.publishing import publish_marts
 from orchestration.resources import TerrainPaths, connect_warehouse
 from orchestration.settings import SettingsError, TerritoryPlanSettings, load_settings
@@ -109,7 +112,8 @@ def plan_table_metadata(con: duckdb.DuckDBPyConnection) -> dict[dg.AssetKey, dic
             if name.startswith("territory_plan")}
 
 
-def _plan_metadata(result: ScenarioResult, settings: TerritoryPlanSettings) -> dict[dg.AssetKey, dict]:
+def _plan_metadata(result: ScenarioResult, settings: TerritoryPlanSettings,
+                   inputs: dict[str, int | None]) -> dict[dg.AssetKey, dict]:
     proposed = result.metrics[result.metrics["alignment"] == "proposed"]
     scenario = {"scenario_id": result.scenario_id}
     return {
@@ -120,7 +124,9 @@ def _plan_metadata(result: ScenarioResult, settings: TerritoryPlanSettings) -> d
         PLAN_KEYS["territory_plan_summary"]: {
             **scenario, "publishable": result.publishable, "failed_blocking_checks": failed_checks(result) or "none",
             "max_abs_deviation_pct": float(proposed["max_abs_deviation_pct"].max()),
-            "verdicts": dg.MetadataValue.json({v.name: {"passed": bool(v.passed), "text": v.text} for v in result.verdicts}),
+            "verdicts": dg.MetadataValue.json(verdicts_record(result.verdicts)),
+            "plan_settings": dg.MetadataValue.json(settings_record(settings)),
+            "planned_from": dg.MetadataValue.json(inputs),
             "settings": dg.MetadataValue.json({
                 "tolerance": settings.tolerance, "workload_tolerance": settings.workload_tolerance,
                 "disruption_weight": settings.disruption_weight, "balance_metric": settings.balance_metric,
@@ -141,15 +147,24 @@ def plan_scenario(context: dg.OpExecutionContext, config: ScenarioConfig, paths:
     try:
         check_segments(config.territories_per_segment, plan_segments(con), "territories_per_segment")
         settings = scenario_settings(config, load_settings().territory_plan)
-        result = run_scenario(con, config.scenario_id, settings, paths.outputs_dir / "territory_plans")
-        tables = plan_table_metadata(con)
+        stored = stored_plan(context.instance, con, config.scenario_id, settings) if config.publish else None
+        if stored is None:
+            inputs = planned_from(context.instance)
+            result = run_scenario(con, config.scenario_id, settings, paths.outputs_dir / "territory_plans")
+            tables = plan_table_metadata(con)
     except SettingsError as error:
         raise dg.Failure(description=str(error)) from error
     except PlanningError as error:
         raise dg.Failure(description=f"scenario {config.scenario_id!r} has no acceptable plan: {error}") from error
     finally:
         con.close()
-    for key, metadata in _plan_metadata(result, settings).items():
+    if stored is not None:
+        context.log.info(f"Scenario {config.scenario_id!r} was planned with these settings on the same accounts, "
+                         f"territories and reps in run {stored.run_id}: that stored plan is the one published.")
+        yield dg.Output(replace(stored.result, planned_in_run=stored.run_id), "plan")
+        yield dg.Output(stored.result, "publication")
+        return
+    for key, metadata in _plan_metadata(result, settings, inputs).items():
         yield dg.AssetMaterialization(asset_key=key, description=f"scenario {config.scenario_id}",
                                       metadata={**tables[key], **metadata})
     yield dg.Output(result, "plan")

@@ -40,6 +40,7 @@ class ScenarioResult:
     book_accounts: int = 0  # CRM accounts with a territory today: the reps' books
     book_moved: int = 0
     verdicts: tuple[Verdict, ...] = ()
+    planned_in_run: str | None = None  # set when a stored plan is published without planning again
 
     @property
     def publishable(self) -> bool:

@@ -49,7 +49,9 @@ def _materialized_by(instance, key: dg.AssetKey):
     return event.run_id, {name: value.value for name, value in event.asset_materialization.metadata.items()}
 
 
-def test_scenario_is_stored_beside_the_default_without_publishing(pipeline_run):
+def test_scenario_is_stored_for_review_then_published_as_stored(pipeline_run):
+    """`terrain plan` stores a what-if beside the default without touching the CRM file; `--publish` of the
+    same scenario then sends that stored plan to the CRM without planning again."""
     assert pipeline_run.returncode == 0
     crm_before = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
     result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--data", str(pipeline_run.data))
@@ -68,20 +70,19 @@ def test_scenario_is_stored_beside_the_default_without_publishing(pipeline_run):
     crm_after = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
     pd.testing.assert_frame_equal(crm_before, crm_after)
     with _instance(pipeline_run) as instance:
-        run, config = _latest_scenario_run(instance)
-        assert run.status == dg.DagsterRunStatus.SUCCESS
+        planned, config = _latest_scenario_run(instance)
+        assert planned.status == dg.DagsterRunStatus.SUCCESS
         assert (config["scenario_id"], config["tolerance"], config["publish"]) == ("wider_band", 0.15, False)
-        assert run.run_id in result.stdout
+        assert planned.run_id in result.stdout
         for key in PLAN_TABLES:
             run_id, metadata = _materialized_by(instance, key)
-            assert (run_id, metadata["scenario_id"]) == (run.run_id, "wider_band"), key.to_user_string()
+            assert (run_id, metadata["scenario_id"]) == (planned.run_id, "wider_band"), key.to_user_string()
         for key in PUBLISHED_KEYS:
-            assert _materialized_by(instance, key)[0] != run.run_id, key.to_user_string()
+            assert _materialized_by(instance, key)[0] != planned.run_id, key.to_user_string()
 
-
-def test_publishing_a_scenario_sends_it_to_the_crm_file(pipeline_run):
     result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--publish", "--data", str(pipeline_run.data))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert f"as stored by run {planned.run_id}" in result.stdout and "not planned again" in result.stdout
     plan = _query(pipeline_run, "select p.account_key, p.proposed_territory_id from marts.territory_plan p "
                                 "where scenario_id = 'wider_band'")
     keys = _query(pipeline_run, "select record_id as Id, account_key from identity.account_keys where record_source = 'crm'")
@@ -92,9 +93,11 @@ def test_publishing_a_scenario_sends_it_to_the_crm_file(pipeline_run):
     assert (joined["Proposed_Territory__c"] == joined["proposed_territory_id"]).all()
     with _instance(pipeline_run) as instance:
         run, config = _latest_scenario_run(instance)
-        assert run.status == dg.DagsterRunStatus.SUCCESS
+        assert run.status == dg.DagsterRunStatus.SUCCESS and run.run_id != planned.run_id
         assert (config["scenario_id"], config["publish"]) == ("wider_band", True)
-        for key in [*PLAN_TABLES, *PUBLISHED_KEYS]:
+        for key in PLAN_TABLES:
+            assert _materialized_by(instance, key)[0] == planned.run_id, key.to_user_string()
+        for key in PUBLISHED_KEYS:
             assert _materialized_by(instance, key)[0] == run.run_id, key.to_user_string()
         assert _materialized_by(instance, PUBLISHED_KEYS[0])[1]["scenario_id"] == "wider_band"
 

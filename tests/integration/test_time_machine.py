@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from models_ml.scoring.features import NOT_POINT_IN_TIME, build_snapshot, feature_spec
+from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.load import READS, WarehouseTables, load_tables
 from orchestration.assets.dbt import ensure_manifest
 from tests.integration.time_machine_landing import T, build_time_machine_landing
@@ -113,6 +114,10 @@ def snapshots(builds) -> dict[str, pd.DataFrame]:
     spec = feature_spec(tables["full"].inputs, T)
     assert feature_spec(tables["cut"].inputs, T) == spec
     snapshots = {name: build_snapshot(T, table.inputs, spec) for name, table in tables.items()}
+    for name, table in tables.items():
+        stacked = build_snapshots([T], table.inputs, spec).set_index("account_key")
+        differ = _differences(snapshots[name], stacked.reindex(snapshots[name].index)[snapshots[name].columns])
+        assert not differ and len(stacked) == len(snapshots[name]), f"{name}: training's SQL snapshot differs: {differ}"
     accounts = tables["full"].accounts
     crm_ids = accounts.dropna(subset=["crm_account_id"]).set_index("crm_account_id")["account_key"]
     snapshots["full_by_crm_id"] = snapshots["full"].reindex(crm_ids.to_numpy()).set_axis(crm_ids.index)

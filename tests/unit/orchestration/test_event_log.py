@@ -8,7 +8,7 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventL
 
 from orchestration.automation import event_log
 from orchestration.automation.event_log import PooledSqliteEventLogStorage
-from orchestration.automation.instance import DAGSTER_YAML, EARLIER_DAGSTER_YAML, prepare_dagster_home
+from orchestration.automation.instance import EARLIER_DAGSTER_YAML, dagster_yaml, prepare_dagster_home
 
 
 @dg.asset
@@ -23,8 +23,9 @@ def territories_named() -> dg.AssetCheckResult:
 
 @pytest.fixture
 def data_root_instance(tmp_path, monkeypatch):
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    """The instance as tests and tools open it: from the folder, with DAGSTER_HOME naming another one."""
     home = prepare_dagster_home(tmp_path / "data")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
     instance = dg.DagsterInstance.from_config(str(home))
     yield home, instance
     instance.dispose()
@@ -71,7 +72,12 @@ def test_an_unedited_earlier_dagster_yaml_gets_the_pool_and_an_edited_one_is_kep
     earlier.mkdir(parents=True)
     (earlier / "dagster.yaml").write_text(EARLIER_DAGSTER_YAML, encoding="utf-8")
     prepare_dagster_home(tmp_path / "earlier")
-    assert (earlier / "dagster.yaml").read_text(encoding="utf-8") == DAGSTER_YAML
+    assert (earlier / "dagster.yaml").read_text(encoding="utf-8") == dagster_yaml(earlier.resolve())
+    moved = tmp_path / "moved" / "dagster_home"
+    moved.mkdir(parents=True)
+    (moved / "dagster.yaml").write_text(dagster_yaml(earlier.resolve()), encoding="utf-8")
+    prepare_dagster_home(tmp_path / "moved")
+    assert str(moved.resolve() / "history" / "runs") in (moved / "dagster.yaml").read_text(encoding="utf-8")
     edited = tmp_path / "edited" / "dagster_home"
     edited.mkdir(parents=True)
     (edited / "dagster.yaml").write_text(EARLIER_DAGSTER_YAML + "telemetry:\n  enabled: false\n", encoding="utf-8")
