@@ -1,11 +1,14 @@
-"""``terrain run`` on a landing zone Terrain did not generate, with messy files."""
+"""``terrain run`` on a landing zone Terrain did not generate, with messy files; run again on the same
+files, and killed inside each stage then run again (the failure drill)."""
 
 from __future__ import annotations
 
+import dagster as dg
 import duckdb
 import pytest
 
 from tests.integration.foreign_landing import build_foreign_landing
+from tests.integration.reruns import assert_same_tables, kill_when_step_starts, serving_tables, tables
 from tests.support import terrain
 
 pytestmark = pytest.mark.integration
@@ -41,3 +44,55 @@ def test_bad_rows_quarantined_and_rejected_file_named(foreign_run):
         assert folder_rows.rows_quarantined.sum() == bad, source
     empty = report[report.file_name.str.contains("accounts_empty")]
     assert empty.rows_read.tolist() == [0]
+
+
+def test_rerun_on_the_same_files_changes_no_loaded_row_key_or_market_figure(foreign_run):
+    """Re-delivering nothing new: raw history, load report, account keys, the territory plan and
+    model_performance (no second model version) are identical (the planner stops on work done,
+    not on the clock); market figures equal to the cent."""
+    landing, data, _, first = foreign_run
+    assert first.returncode == 0
+    warehouse = data / "warehouse" / "terrain.duckdb"
+    before = tables(warehouse, ("raw", "identity", "marts"))
+    again = terrain("run", "--landing", str(landing), "--data", str(data))
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    after = tables(warehouse, ("raw", "identity", "marts"))
+    assert len(before) >= 30 and {"marts.territory_plan", "marts.model_performance", "identity.account_keys"} <= set(before)
+    assert_same_tables(before, after)
+
+
+KILLED_IN = {
+    "ingest": "raw__crm_accounts",
+    "dbt market models": "dbt_market",
+    "scoring": "scoring",
+    "publishing": "serving__published_marts",
+}
+
+
+def test_a_run_killed_in_each_stage_then_run_again_ends_with_the_uninterrupted_marts(foreign_run):
+    """SIGKILL the moment a stage starts, one stage after the other on one data root: the serving copy
+    is never half written, the run that completes leaves the marts of an uninterrupted run, and the
+    run history shows the killed runs failed, not running for ever."""
+    landing, uninterrupted, _, first = foreign_run
+    assert first.returncode == 0
+    data = landing.parent / "killed"
+    serving = data / "serving" / "terrain.duckdb"
+    complete = None
+    for stage, step in KILLED_IN.items():
+        kill_when_step_starts(landing, data, step)
+        held = serving_tables(serving)
+        assert held is None or held == complete, f"after a kill in {stage} the serving copy holds {held}"
+        complete = complete or held
+    final = terrain("run", "--landing", str(landing), "--data", str(data))
+    assert final.returncode == 0, final.stdout[-3000:] + final.stderr[-3000:]
+    assert "marked failed in the run history" in final.stdout
+    assert_same_tables(tables(uninterrupted / "warehouse" / "terrain.duckdb", ("marts",)),
+                       tables(data / "warehouse" / "terrain.duckdb", ("marts",)))
+    assert serving_tables(serving) == serving_tables(uninterrupted / "serving" / "terrain.duckdb")
+    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
+    try:
+        statuses = [run.status for run in instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"))]
+    finally:
+        instance.dispose()
+    assert sorted(statuses, key=str) == sorted([dg.DagsterRunStatus.FAILURE] * len(KILLED_IN)
+                                               + [dg.DagsterRunStatus.SUCCESS], key=str)
