@@ -252,7 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="CRM account kept in today's territory, beside terrain.yaml's locks")
     plan.add_argument("--publish", action="store_true",
                       help="make this plan the published one (CRM file and serving copy) when it passes every "
-                           "blocking check")
+                           "blocking check; a scenario stored with the same options, on accounts, territories "
+                           "and reps no run has rebuilt since, is published as stored, not planned again")
     plan.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS,
                       help="Dagster's log on stderr while the scenario runs")
     plan.add_argument("--wait", action="store_true", help=WAIT_HELP)

@@ -49,7 +49,7 @@ def train_fit_model(snapshot: pd.DataFrame, positives: pd.Series, spec: FeatureS
     out_of_fold = np.zeros(len(snapshot))
     for k in range(n_folds):
         held = folds == k
-        booster = train_booster(snapshot[~held], labelled[~held], features, num_rounds, num_threads)
+        booster = train_booster(snapshot, labelled.to_numpy()[~held], features, num_rounds, num_threads, rows=~held)
         out_of_fold[held] = booster.predict(snapshot.loc[held, features].astype(float))
     c = float(out_of_fold[labelled.to_numpy() == 1].mean())
     probability = np.clip(out_of_fold / c, 0.0, 1.0)

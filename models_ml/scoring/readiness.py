@@ -58,21 +58,32 @@ def lgb_params(num_threads: int = 1, seed: int = 17) -> dict:
             "verbose": -1}
 
 
-def model_matrix(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
+def model_matrix(frame: pd.DataFrame, features: list[str], rows: np.ndarray | None = None) -> np.ndarray:
     """The features as the trees read them: floats rounded to :data:`FEATURE_DECIMALS` decimals.
 
     A decayed engagement sum or an intent mean taken in another row order differs in its last bits;
     rounded, it is the same number, so LightGBM finds the same bins, splits and leaves. The rounding
     sits far below any meaningful difference (the smallest decayed activity weight is about 2e-4).
+
+    ``rows`` (a boolean mask) takes only those rows. The matrix is the only copy made: it is filled
+    column by column and rounded in place, because at a million companies a training frame holds
+    several gigabytes and every intermediate copy of it (a row subset, a column subset, a cast, a
+    rounding) cost as much again.
     """
-    return frame[features].astype(float).round(FEATURE_DECIMALS)
+    count = len(frame) if rows is None else int(np.count_nonzero(rows))
+    matrix = np.empty((count, len(features)), dtype=np.float64)
+    for j, name in enumerate(features):
+        column = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        matrix[:, j] = column if rows is None else column[rows]
+    return np.round(matrix, FEATURE_DECIMALS, out=matrix)
 
 
-def train_booster(frame: pd.DataFrame, label: pd.Series, features: list[str], num_rounds: int,
-                  num_threads: int, weight: pd.Series | None = None) -> lgb.Booster:
+def train_booster(frame: pd.DataFrame, label: pd.Series | np.ndarray, features: list[str], num_rounds: int,
+                  num_threads: int, weight: pd.Series | None = None, rows: np.ndarray | None = None) -> lgb.Booster:
+    """Trees on ``frame`` (only ``rows`` of it, when given; ``label`` is then for those rows)."""
     categorical = [c for c in CATEGORICAL_FEATURES if c in features]
-    data = lgb.Dataset(model_matrix(frame, features), label=label.astype(float), weight=weight,
-                       feature_name=features, categorical_feature=categorical, free_raw_data=True)
+    data = lgb.Dataset(model_matrix(frame, features, rows), label=np.asarray(label, dtype=np.float64),
+                       weight=weight, feature_name=features, categorical_feature=categorical, free_raw_data=True)
     return lgb.train(lgb_params(num_threads), data, num_boost_round=num_rounds)
 
 
@@ -86,8 +97,8 @@ class ReadinessModel:
     platt_slope: float = 1.0
     platt_intercept: float = 0.0
 
-    def margin(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.booster.predict(model_matrix(frame, self.features), raw_score=True)
+    def margin(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+        return self.booster.predict(model_matrix(frame, self.features, rows), raw_score=True)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Calibrated ``readiness_probability`` for each row of a snapshot."""
@@ -165,18 +176,22 @@ def training_frame(inputs: ScoringInputs, spec: FeatureSpec, dates: list[date],
 
 
 def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200,
-                  num_threads: int = 1) -> ReadinessModel:
-    """Trees on all but the latest snapshot of ``train``; Platt calibration on the latest."""
+                  num_threads: int = 1, rows: np.ndarray | None = None) -> ReadinessModel:
+    """Trees on all but the latest snapshot of ``train`` (of its ``rows``, when given); Platt
+    calibration on the latest. The frame is read through row masks, never copied whole."""
     features = feature_columns(spec)
-    labelled = train[train["label"].notna()]
-    dates = np.sort(labelled["snapshot_date"].unique())
-    calibration = labelled[labelled["snapshot_date"] == dates[-1]]
-    fitting = labelled[labelled["snapshot_date"] < dates[-1]] if len(dates) > 1 else labelled
-    booster = train_booster(fitting, fitting["label"], features, num_rounds, num_threads)
+    label = train["label"].to_numpy(dtype=np.float64)
+    taken = ~np.isnan(label) if rows is None else rows & ~np.isnan(label)
+    snapshot = train["snapshot_date"].to_numpy()
+    dates = np.sort(np.unique(snapshot[taken]))
+    calibration = taken & (snapshot == dates[-1])
+    fitting = taken & (snapshot < dates[-1]) if len(dates) > 1 else taken
+    booster = train_booster(train, label[fitting], features, num_rounds, num_threads, rows=fitting)
     model = ReadinessModel(booster=booster, features=features, spec=spec)
-    margin = model.margin(calibration).reshape(-1, 1)
-    if calibration["label"].nunique() == 2:
-        platt = LogisticRegression(C=1e6).fit(margin, calibration["label"].astype(int))
+    margin = model.margin(train, calibration).reshape(-1, 1)
+    calibration_label = label[calibration].astype(int)
+    if len(np.unique(calibration_label)) == 2:
+        platt = LogisticRegression(C=1e6).fit(margin, calibration_label)
         model.platt_slope = float(platt.coef_[0, 0])
         model.platt_intercept = float(platt.intercept_[0])
     return model
@@ -219,15 +234,17 @@ def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_orig
     results = []
     for T in eligible[-n_origins:]:
         train_dates = known_at[T]
-        train = stacked[stacked["snapshot_date"].isin(train_dates)]
-        test = stacked[(stacked["snapshot_date"] == T) & stacked["label"].notna()]
+        train = stacked["snapshot_date"].isin(train_dates).to_numpy()
+        test = ((stacked["snapshot_date"] == T) & stacked["label"].notna()).to_numpy()
         if protocol == "overlapping_labels":
-            held_out = _held_out_accounts(stacked["account_key"])
-            train, test = train[~train["account_key"].isin(held_out)], test[test["account_key"].isin(held_out)]
-        model = fit_readiness(train, spec, num_rounds, num_threads)
+            held_out = stacked["account_key"].isin(_held_out_accounts(stacked["account_key"])).to_numpy()
+            train, test = train & ~held_out, test & held_out
+        model = fit_readiness(stacked, spec, num_rounds, num_threads, rows=train)
+        test = stacked[test]
         probability = model.predict(test)
         report = classification_report(test["label"], probability)
-        report.update(origin=T.date().isoformat(), protocol=protocol, train_rows=int(train["label"].notna().sum()),
+        report.update(origin=T.date().isoformat(), protocol=protocol,
+                      train_rows=int((train & stacked["label"].notna().to_numpy()).sum()),
                       trained_through=max(train_dates).date().isoformat(),
                       baseline_auc_intent_only=auc(test["label"], test[INTENT_BASELINE]),
                       baseline_auc_map_only=auc(test["label"], test[MAP_BASELINE]))
