@@ -17,7 +17,8 @@ import time
 import duckdb
 import lightgbm as lgb
 
-from models_ml.scoring.features import build_snapshot, feature_columns, feature_spec
+from models_ml.scoring.features import feature_columns, feature_spec
+from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.load import load_tables
 from models_ml.scoring.readiness import (
     CATEGORICAL_FEATURES,
@@ -34,7 +35,7 @@ READINESS_THREADS = 1
 
 
 def matrices(warehouse: str):
-    """(training features, training labels, live features) as readiness builds them."""
+    """(training features, training labels, live features, feature names) as readiness builds them."""
     settings = load_settings()
     con = duckdb.connect(warehouse, read_only=True)
     try:
@@ -50,15 +51,16 @@ def matrices(warehouse: str):
     labelled = stacked[stacked["label"].notna()]
     latest = labelled["snapshot_date"].max()
     fitting = labelled[labelled["snapshot_date"] < latest] if labelled["snapshot_date"].nunique() > 1 else labelled
-    live = build_snapshot(as_of, inputs, spec, use_crm_customer_flag=True)
-    return model_matrix(fitting, features), fitting["label"].astype(float), model_matrix(live, features)
+    live = build_snapshots([as_of], inputs, spec, use_crm_customer_flag=True)
+    return (model_matrix(fitting, features), fitting["label"].to_numpy(dtype=float), model_matrix(live, features),
+            features)
 
 
 def main(warehouse: str) -> int:
-    train, label, live = matrices(warehouse)
-    categorical = [c for c in CATEGORICAL_FEATURES if c in train.columns]
+    train, label, live, features = matrices(warehouse)
+    categorical = [c for c in CATEGORICAL_FEATURES if c in features]
     started = time.perf_counter()
-    data = lgb.Dataset(train, label=label, feature_name=list(train.columns), categorical_feature=categorical)
+    data = lgb.Dataset(train, label=label, feature_name=features, categorical_feature=categorical)
     booster = lgb.train(lgb_params(READINESS_THREADS), data, num_boost_round=READINESS_ROUNDS)
     booster.predict(live, raw_score=True)
     seconds = time.perf_counter() - started
