@@ -1,6 +1,8 @@
 """The Terrain code location: every asset, check, job, schedule and sensor, assembled.
 
-All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
+The weekly refresh leaves territory design out: a plan is a decision reps' books follow for a
+season, not a figure to redraw because a week of intent moved the scoring date; the week's scores
+are published beside the plan already published. All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
 and run their steps one after another. A run launched without a ``terrain/source`` tag of its own
 was launched from the UI; the command line, the schedule and the sensor tag theirs.
 """
@@ -12,6 +14,7 @@ import dagster as dg
 from orchestration.assets import freshness, identity, ingest, reference, scoring, territories
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
+from orchestration.assets.territories import PLAN_KEYS
 from orchestration.automation.instance import source_tags
 from orchestration.automation.schedule import schedule_settings, weekly_schedule
 from orchestration.automation.sensor import landing_sensor
@@ -48,8 +51,10 @@ WEEKLY_SOURCES = freshness.WEEKLY_SOURCES
 
 weekly_intent_job = dg.define_asset_job(
     "weekly_intent_refresh",
-    selection=dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream(),
-    description="Load the week's intent and marketing activity and refresh everything that depends on it.",
+    selection=dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values()),
+    description="Load the week's intent and marketing activity and refresh everything that depends on it except "
+                "the territory plan: scores, history and the CRM file are this week's, territories the published "
+                "plan's until `terrain run` or `terrain plan` makes another.",
     tags=source_tags("ui"),
 )
 

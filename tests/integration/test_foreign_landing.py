@@ -3,13 +3,18 @@ files, and killed inside each stage then run again (the failure drill)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.integration.foreign_landing import build_foreign_landing
 from tests.integration.reruns import assert_same_tables, kill_when_step_starts, serving_tables, tables
-from tests.support import terrain
+from tests.support import REPO, terrain, terrain_env
 
 pytestmark = pytest.mark.integration
 
@@ -96,3 +101,41 @@ def test_a_run_killed_in_each_stage_then_run_again_ends_with_the_uninterrupted_m
         instance.dispose()
     assert sorted(statuses, key=str) == sorted([dg.DagsterRunStatus.FAILURE] * len(KILLED_IN)
                                                + [dg.DagsterRunStatus.SUCCESS], key=str)
+
+
+WEEKLY_REFRESH = """
+import sys
+from pathlib import Path
+from orchestration.resources import export_environment
+from orchestration.automation.instance import prepare_dagster_home, source_tags
+export_environment(sys.argv[1], sys.argv[2])
+prepare_dagster_home(sys.argv[1])
+import dagster as dg
+from orchestration.definitions import defs
+result = defs.get_job_def("weekly_intent_refresh").execute_in_process(
+    instance=dg.DagsterInstance.get(), tags=source_tags("schedule"), raise_on_error=False)
+print("steps:", ",".join(sorted({event.step_key for event in result.all_events if event.step_key})))
+sys.exit(0 if result.success else 1)
+"""
+
+
+def test_the_weekly_refresh_rescores_and_publishes_on_the_published_plan(foreign_run, tmp_path):
+    """The schedule's job reloads the weekly sources and re-scores, but does not plan territories again:
+    the plan tables stay as the last `terrain run` left them and the CRM file still proposes that plan."""
+    landing, data, _, first = foreign_run
+    assert first.returncode == 0
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy, ignore=shutil.ignore_patterns("terrain.lock"))
+    warehouse = copy / "warehouse" / "terrain.duckdb"
+    before = tables(warehouse, ("marts",))
+    refresh = subprocess.run([sys.executable, "-c", WEEKLY_REFRESH, str(copy), str(landing)], cwd=REPO,
+                             env=terrain_env(), capture_output=True, text=True, timeout=600)
+    assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
+    steps = refresh.stdout.split("steps:")[-1].strip().split(",")
+    assert {"scoring", "dbt_scored", "serving__published_marts"} <= set(steps) and "territory_design" not in steps
+    after = tables(warehouse, ("marts",))
+    for name in ("marts.territory_plan", "marts.territory_plan_summary", "marts.territory_plan_metrics"):
+        assert_same_tables({name: before[name]}, {name: after[name]})
+    crm = pd.read_csv(copy / "serving" / "crm" / "account_updates.csv", dtype=str)
+    published = pd.read_csv(data / "serving" / "crm" / "account_updates.csv", dtype=str)
+    assert crm["Proposed_Territory__c"].tolist() == published["Proposed_Territory__c"].tolist()

@@ -77,3 +77,16 @@ def test_kinds_name_the_tools_behind_each_asset():
     assert "lightgbm" in SPECS[dg.AssetKey(["marts", "account_priority"])].kinds
     assert SPECS[dg.AssetKey(["marts", "territory_summary"])].owners == ["team:revenue-operations"]
     assert SPECS[dg.AssetKey(["staging", "stg_crm__accounts"])].owners == ["team:data-engineering"]
+
+
+def test_the_weekly_refresh_scores_and_publishes_without_planning_territories_again():
+    from orchestration.assets.publish import PUBLISHED
+    from orchestration.assets.territories import PLAN_KEYS
+
+    weekly = defs.resolve_job_def("weekly_intent_refresh").asset_layer.selected_asset_keys
+    main = defs.resolve_job_def("terrain_main").asset_layer.selected_asset_keys
+    refreshed = {dg.AssetKey(["marts", name]) for name in ("account_priority", "account_priority_history",
+                                                            "weekly_changes", "crm_account_updates")}
+    assert refreshed | {PUBLISHED, dg.AssetKey(["raw", "intent_bombora"])} <= weekly
+    assert not set(PLAN_KEYS.values()) & weekly
+    assert set(PLAN_KEYS.values()) <= main
