@@ -22,6 +22,7 @@ from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.load import load_tables
 from models_ml.scoring.readiness import (
     CATEGORICAL_FEATURES,
+    fitting_and_calibration_rows,
     lgb_params,
     model_matrix,
     snapshot_dates,
@@ -48,12 +49,10 @@ def matrices(warehouse: str):
     features = feature_columns(spec)
     dates = snapshot_dates(inputs, as_of, settings.scoring.horizon_days)
     stacked = training_frame(inputs, spec, dates, settings.scoring.horizon_days)
-    labelled = stacked[stacked["label"].notna()]
-    latest = labelled["snapshot_date"].max()
-    fitting = labelled[labelled["snapshot_date"] < latest] if labelled["snapshot_date"].nunique() > 1 else labelled
+    fitting, _ = fitting_and_calibration_rows(stacked)
     live = build_snapshots([as_of], inputs, spec, use_crm_customer_flag=True)
-    return (model_matrix(fitting, features), fitting["label"].to_numpy(dtype=float), model_matrix(live, features),
-            features)
+    return (model_matrix(stacked, features, fitting), stacked["label"].to_numpy(dtype=float)[fitting],
+            model_matrix(live, features), features)
 
 
 def main(warehouse: str) -> int:

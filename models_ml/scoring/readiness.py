@@ -175,17 +175,25 @@ def training_frame(inputs: ScoringInputs, spec: FeatureSpec, dates: list[date],
     return stacked
 
 
-def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200,
-                  num_threads: int = 1, rows: np.ndarray | None = None) -> ReadinessModel:
-    """Trees on all but the latest snapshot of ``train`` (of its ``rows``, when given); Platt
-    calibration on the latest. The frame is read through row masks, never copied whole."""
-    features = feature_columns(spec)
+def fitting_and_calibration_rows(train: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the labelled rows (of ``rows``) the trees fit on, all snapshots but the latest, and of
+    those the Platt calibration fits on, the latest (with a single snapshot, the trees take it too)."""
     label = train["label"].to_numpy(dtype=np.float64)
     taken = ~np.isnan(label) if rows is None else rows & ~np.isnan(label)
     snapshot = train["snapshot_date"].to_numpy()
     dates = np.sort(np.unique(snapshot[taken]))
     calibration = taken & (snapshot == dates[-1])
     fitting = taken & (snapshot < dates[-1]) if len(dates) > 1 else taken
+    return fitting, calibration
+
+
+def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200,
+                  num_threads: int = 1, rows: np.ndarray | None = None) -> ReadinessModel:
+    """Trees on all but the latest snapshot of ``train`` (of its ``rows``, when given); Platt
+    calibration on the latest. The frame is read through row masks, never copied whole."""
+    features = feature_columns(spec)
+    label = train["label"].to_numpy(dtype=np.float64)
+    fitting, calibration = fitting_and_calibration_rows(train, rows)
     booster = train_booster(train, label[fitting], features, num_rounds, num_threads, rows=fitting)
     model = ReadinessModel(booster=booster, features=features, spec=spec)
     margin = model.margin(train, calibration).reshape(-1, 1)
