@@ -23,7 +23,7 @@ OUTSIDE = "outside steps"
 STAGES = ("ingest", "dbt staging", "entity resolution", "dbt market models", "scoring", "territory design",
           "dbt scored models + publish")
 STEP_STAGES = {"weekly_sources_delivered_latest_week": "ingest", "dbt_staging": "dbt staging", "entity_resolution": "entity resolution",
-               "dbt_market": "dbt market models", "scoring": "scoring", "territory_design": "territory design",
+               "dbt_market": "dbt market models", "dbt_weekly": "dbt market models", "scoring": "scoring", "territory_design": "territory design",
                "dbt_scored": "dbt scored models + publish"}
 STAGE_PREFIXES = (("raw__", "ingest"), ("reference__", "ingest"), ("serving__", "dbt scored models + publish"))
 OTHER = "other steps"

@@ -114,19 +114,24 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
 
     from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
     from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
-    from orchestration.definitions import defs
+    from orchestration.automation.refresh import plan_refresh, run_fingerprint, write_state
+    from orchestration.definitions import defs, incremental_selection
 
     remember_landing(data_dir, landing_dir, files)
     print(f"Terrain: landing {landing_dir} -> data {data_dir}", flush=True)
     instance = dg.DagsterInstance.get()
     for run_id in fail_abandoned_runs(instance):
         print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
+    digest = run_fingerprint()
+    refresh = plan_refresh(landing_dir, data_dir, digest, full_requested=args.full)
+    print(f"Terrain: {refresh.describe()}", flush=True)
     started = time.perf_counter()
     try:
         result = defs.get_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
-            tags=source_tags("cli"),
+            tags={**source_tags("cli"), **refresh.tags()},
+            asset_selection=None if refresh.full else incremental_selection(),
             raise_on_error=False,
         )
     except Exception as exc:
@@ -137,6 +142,8 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
         return 2
     elapsed = time.perf_counter() - started
     code = print_summary(result, data_dir, elapsed)
+    if code == 0:
+        write_state(data_dir, refresh, landing_dir, digest)
     full = disk_full_message(step_failure_texts(result), data_dir)
     if full is not None:
         print(f"terrain run: {full}", file=sys.stderr)
@@ -226,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
                      help="scoring date of this run (default scoring.as_of in terrain.yaml, else the Sunday that ends "
                           "the latest intent week loaded)")
+    run.add_argument("--full", action="store_true",
+                     help="rebuild everything; by default a run that finds only new weekly deliveries (intent, "
+                          "marketing activity) builds their weeks and what depends on them")
     run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS, help="Dagster's log on the console during the run")
     run.add_argument("--wait", action="store_true", help=WAIT_HELP)
     run.set_defaults(func=cmd_run)

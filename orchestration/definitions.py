@@ -58,6 +58,15 @@ weekly_intent_job = dg.define_asset_job(
     tags=source_tags("ui"),
 )
 
+
+
+def incremental_selection() -> list[dg.AssetKey]:
+    """What an incremental ``terrain run`` rebuilds: the weekly sources and everything downstream of them."""
+    graph = defs.resolve_asset_graph()
+    return sorted(dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(graph),
+                  key=lambda key: key.to_user_string())
+
+
 weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())
 landing_zone_sensor = landing_sensor(main_job)
 

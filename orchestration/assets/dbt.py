@@ -1,7 +1,9 @@
-"""dbt models as Dagster assets, in three selections so Python assets can sit between them.
+"""dbt models as Dagster assets, in four selections so Python assets can sit between them.
 
 Entity resolution needs the staging views and feeds the market models; scoring needs the market
-models and feeds the territory summary and the CRM write-back. A single dbt multi-asset cannot run
+models and feeds the territory summary and the CRM write-back. The models built week by week
+(intent and engagement per week) are a selection of their own, partitioned by week
+(:mod:`orchestration.assets.partitions`), because one multi-asset has one partitioning. A single dbt multi-asset cannot run
 twice in one Dagster run, so the project is split by what each model descends from (see
 docs/ARCHITECTURE.md). dbt tests become asset checks; the run's settings (the ``settings`` resource)
 are passed as vars, so dbt and the Python steps of one run read the same values.
@@ -29,7 +31,9 @@ from dagster_dbt import (
 )
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from orchestration.assets.partitions import WEEKLY_BACKFILL, WEEKLY_PARTITIONS, window_weeks
 from orchestration.assets.pictures import model_pictures
+from orchestration.automation.refresh import FULL, REFRESH_TAG
 from orchestration.resources import DUCKDB_ENV, SETTINGS_KEY, connect_warehouse, default_data_dir, terrain_settings
 from orchestration.settings import Settings
 
@@ -180,6 +184,8 @@ translator = TerrainDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_a
 STAGING_SELECT = "path:models/staging path:seeds"
 SCORED_SELECT = "source:scoring+"
 MARKET_SELECT = "path:models/intermediate path:models/marts"
+WEEKLY_SELECT = "int_intent_weekly intent_weekly int_account_engagement_weekly"
+WEEK_FROM_ENV, WEEK_TO_ENV = "TERRAIN_WEEK_FROM", "TERRAIN_WEEK_TO"
 
 
 TARGET_FOLDER = "dbt_target"
@@ -317,18 +323,38 @@ def with_table_metadata(events: Iterable[DbtEvent], manifest: Mapping[str, Any],
         raise failure
 
 
-def _dbt_build(context: dg.AssetExecutionContext, settings: Settings):
+def _dbt_build(context: dg.AssetExecutionContext, settings: Settings, extra_args: Sequence[str] = ()):
     """Models and their data tests on the user's data and the run's settings. dbt unit tests are left
     to `make test`: they pin their own inputs, and a user's terrain.yaml (other segment names, an
     as_of date) must not fail a weekly run on a fixture's expectations. Each built table's
     materialization carries its row count (see :func:`with_table_metadata`)."""
     dbt_vars = json.dumps(settings.dbt_vars())
-    invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"], context=context)
+    invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test", *extra_args],
+                             context=context)
     yield from with_table_metadata(invocation.stream(), invocation.manifest, dbt_warehouse_path())
 
 
+def _weekly_dbt_build(context: dg.AssetExecutionContext, settings: Settings):
+    """The weekly models for the run's weeks: their first and last Monday go to dbt in the environment
+    (macros/week_window.sql), so each incremental model replaces those weeks only. A run the command
+    line tags as a full rebuild (``terrain run --full``) rebuilds every week from the staging views."""
+    first, last = window_weeks(context)
+    full = context.run.tags.get(REFRESH_TAG) == FULL
+    context.log.info(f"weekly models: {'every week (full refresh)' if full else f'weeks {first} to {last}'}")
+    saved = {name: os.environ.get(name) for name in (WEEK_FROM_ENV, WEEK_TO_ENV)}
+    os.environ[WEEK_FROM_ENV], os.environ[WEEK_TO_ENV] = first.isoformat(), last.isoformat()
+    try:
+        yield from _dbt_build(context, settings, ["--full-refresh"] if full else [])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:
-    """The three dbt selections as asset definitions over one manifest, each carrying the settings.
+    """The four dbt selections as asset definitions over one manifest, each carrying the settings.
 
     They call dbt through :data:`DBT_CLI` rather than the ``dbt`` resource: a definition carrying a
     resource of its own must carry every resource it needs, and the code location's ``dbt`` resource
@@ -341,11 +367,17 @@ def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:
         """Staging views: the current version of every landed record, normalised."""
         yield from _dbt_build(context, settings)
 
-    @dbt_assets(manifest=manifest, select=MARKET_SELECT, exclude=SCORED_SELECT, name="dbt_market",
+    @dbt_assets(manifest=manifest, select=MARKET_SELECT, exclude=f"{SCORED_SELECT} {WEEKLY_SELECT}", name="dbt_market",
                 dagster_dbt_translator=translator, project=dbt_project)
     def dbt_market(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]):
-        """Unified companies, current territories, TAM, whitespace and weekly intent."""
+        """Unified companies, current territories, TAM, whitespace and engagement."""
         yield from _dbt_build(context, settings)
+
+    @dbt_assets(manifest=manifest, select=WEEKLY_SELECT, name="dbt_weekly", dagster_dbt_translator=translator,
+                project=dbt_project, partitions_def=WEEKLY_PARTITIONS, backfill_policy=WEEKLY_BACKFILL)
+    def dbt_weekly(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]):
+        """Intent and marketing engagement per company and week, built for the run's weeks."""
+        yield from _weekly_dbt_build(context, settings)
 
     @dbt_assets(manifest=manifest, select=SCORED_SELECT, name="dbt_scored",
                 dagster_dbt_translator=translator, project=dbt_project)
@@ -353,7 +385,7 @@ def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:
         """Territory summary and CRM write-back, which need the account scores."""
         yield from _dbt_build(context, settings)
 
-    return dg.with_resources([dbt_staging, dbt_market, dbt_scored], {SETTINGS_KEY: terrain_settings()})
+    return dg.with_resources([dbt_staging, dbt_market, dbt_weekly, dbt_scored], {SETTINGS_KEY: terrain_settings()})
 
 
 def dbt_resource() -> DbtCliResource:

@@ -26,16 +26,13 @@ from datetime import date, timedelta
 import dagster as dg
 import duckdb
 
+from orchestration.assets.partitions import WEEK_COLUMNS, WEEKLY_SOURCES
 from orchestration.ingest.registry import SOURCES
 from orchestration.ingest.weeks import monday_of, week_from_file_name
 from orchestration.resources import SETTINGS_KEY, TerrainPaths, connect_warehouse, terrain_settings
 from orchestration.settings import Settings
 
 CHECK_NAME = "delivered_latest_week"
-WEEK_COLUMNS = {"intent_bombora": "week_start", "intent_g2": "date", "map_activities": "activity_ts",
-                "map_scores": "scored_at"}
-"""The weekly sources (raw table -> the column that dates a row)."""
-WEEKLY_SOURCES = [dg.AssetKey(["raw", table]) for table in WEEK_COLUMNS]
 READS = tuple(f"raw.{table}" for table in WEEK_COLUMNS)  # what weekly_freshness reads, for its readers' lineage
 
 

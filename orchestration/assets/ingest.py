@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.partitions import WEEK_COLUMNS, WEEKLY_BACKFILL, WEEKLY_PARTITIONS
 from orchestration.assets.table_metadata import table_metadata
 from orchestration.ingest import SOURCES, FileLoadResult, Source, ingest_source, reconcile_source
 from orchestration.resources import TerrainPaths, connect_warehouse
@@ -62,13 +63,23 @@ def _metadata(source: Source, results: list[FileLoadResult]) -> dict:
 
 
 def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
+    """The asset loading ``source``'s new deliveries; a weekly source's is partitioned by week.
+
+    A weekly source's run covers the weeks its new files deliver (the command line and the sensor
+    read them before the run starts); the files are still loaded whole, by the load manifest, so a
+    run never loads half a delivery and never loads one twice.
+    """
+    weekly = source.table in WEEK_COLUMNS
+
     @dg.asset(
         key=["raw", source.table],
         group_name=GROUP,
         kinds={"duckdb", "python"},
         owners=OWNERS,
+        partitions_def=WEEKLY_PARTITIONS if weekly else None,
+        backfill_policy=WEEKLY_BACKFILL if weekly else None,
         description=f"{source.description}: every delivery in `{source.folder}/`, validated; "
-                    "rows breaking a rule go to raw.quarantine.",
+                    "rows breaking a rule go to raw.quarantine." + (" Partitioned by Monday-start week." if weekly else ""),
     )
     def ingest(context: dg.AssetExecutionContext, paths: TerrainPaths) -> dg.MaterializeResult:
         with connect_warehouse(paths.warehouse_path) as con:

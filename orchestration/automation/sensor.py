@@ -1,5 +1,8 @@
 """The landing sensor: a run of the main job when new or changed deliveries land.
 
+The run is what ``terrain run`` would start (:mod:`orchestration.automation.refresh`): the new
+weeks and what depends on them when only weekly sources delivered, else everything.
+
 The cursor is the landing zone's file list (path, modification time, size) as last seen, so files
 already seen never start a second run, and each run request's key is a digest of the files that
 were new, so a tick evaluated twice requests one run. Files the data root's last ``terrain run``
@@ -17,8 +20,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets.partitions import WEEKLY_SOURCES
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
+from orchestration.automation.refresh import plan_refresh, run_fingerprint
 from orchestration.resources import TerrainPaths
 
 SENSOR_NAME = "landing_zone_deliveries"
@@ -72,8 +77,13 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
             note = f"; {waiting} file(s) still being written" if waiting else ""
             return dg.SensorResult(skip_reason=f"no new delivery in {landing}{note}", cursor=_cursor(settled))
         context.log.info(f"{len(new)} new delivery file(s) in {landing}: {', '.join(list(new)[:10])}")
-        request = dg.RunRequest(run_key=run_key(new),
-                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new))})
+        refresh = plan_refresh(landing, Path(paths.data_dir), run_fingerprint())
+        context.log.info(f"requesting a {refresh.describe()}")
+        incremental = None if refresh.full else sorted(
+            dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(context.repository_def.asset_graph),
+            key=lambda key: key.to_user_string())
+        request = dg.RunRequest(run_key=run_key(new), asset_selection=incremental,
+                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags()})
         return dg.SensorResult(run_requests=[request], cursor=_cursor(settled))
 
     return landing_zone_deliveries

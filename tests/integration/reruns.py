@@ -54,9 +54,11 @@ def serving_tables(serving: Path) -> set[str] | None:
         con.close()
 
 
-def kill_when_step_starts(landing: Path, data: Path, step: str) -> str:
-    """Start ``terrain run``, SIGKILL its whole process group (dbt and solver workers too) when ``step`` starts."""
-    process = subprocess.Popen([TERRAIN, "run", "--landing", str(landing), "--data", str(data), "--log-level", "DEBUG"],
+def kill_when_step_starts(landing: Path, data: Path, step: str, *options: str) -> str:
+    """Start ``terrain run`` (with ``options``), SIGKILL its whole process group (dbt and solver workers too)
+    when ``step`` starts."""
+    process = subprocess.Popen([TERRAIN, "run", "--landing", str(landing), "--data", str(data), "--log-level", "DEBUG",
+                                *options],
                                cwd=REPO, env=terrain_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
     seen = []

@@ -1,11 +1,14 @@
-"""``terrain run`` on a landing zone Terrain did not generate, with messy files; run again on the same
-files, and killed inside each stage then run again (the failure drill)."""
+"""``terrain run`` on a landing zone Terrain did not generate, with messy files, a week at a time: weeks
+1..n first, then week n+1 delivered and built incrementally, run again on the same files, rebuilt in
+full while being killed inside each stage (the failure drill), and refreshed by the weekly schedule's job."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -19,22 +22,55 @@ from tests.support import REPO, terrain, terrain_env
 pytestmark = pytest.mark.integration
 
 
+@dataclass
+class ForeignRun:
+    landing: Path
+    data: Path
+    planted: dict[str, int]
+    result: subprocess.CompletedProcess
+    held: list[Path]
+    weeks_1_to_n: Path
+    """A copy of the data root as the first run left it, before week n+1 arrived."""
+    new_week: str
+
+
 @pytest.fixture(scope="module")
-def foreign_run(tmp_path_factory):
+def foreign_run(tmp_path_factory) -> ForeignRun:
+    """Weeks 1..n: the landing zone without its newest Bombora week and its G2 file (which falls in that week)."""
     landing = tmp_path_factory.mktemp("foreign") / "landing"
     planted = build_foreign_landing(landing)
+    newest = sorted((landing / "intent" / "bombora").iterdir())[-1]
+    aside = landing.parent / "week_n_plus_1"
+    held = []
+    for path in (newest, landing / "intent" / "g2" / "g2.csv"):
+        target = aside / path.relative_to(landing)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        held.append(target)
     data = landing.parent / "data"
     result = terrain("run", "--landing", str(landing), "--data", str(data))
-    return landing, data, planted, result
+    snapshot = landing.parent / "weeks_1_to_n"
+    shutil.copytree(data, snapshot, ignore=shutil.ignore_patterns("terrain.lock"))
+    return ForeignRun(landing, data, planted, result, held, snapshot, newest.stem.split("_")[-1])
+
+
+@pytest.fixture(scope="module")
+def weekly_run(foreign_run: ForeignRun) -> subprocess.CompletedProcess:
+    """Week n+1 delivered, then ``terrain run`` as a user runs it every week."""
+    assert foreign_run.result.returncode == 0, foreign_run.result.stdout[-4000:] + foreign_run.result.stderr[-4000:]
+    for path in foreign_run.held:
+        shutil.move(path, foreign_run.landing / path.relative_to(path.parents[2]))
+    return terrain("run", "--landing", str(foreign_run.landing), "--data", str(foreign_run.data))
 
 
 def test_run_succeeds_on_a_foreign_landing_zone(foreign_run):
-    _, _, _, result = foreign_run
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert foreign_run.result.returncode == 0, foreign_run.result.stdout[-4000:] + foreign_run.result.stderr[-4000:]
+    assert "full run (first run on this data root)" in foreign_run.result.stdout
 
 
-def test_bad_rows_quarantined_and_rejected_file_named(foreign_run):
-    _, data, planted, _ = foreign_run
+def test_bad_rows_quarantined_and_rejected_file_named(foreign_run, weekly_run):
+    data, planted = foreign_run.data, foreign_run.planted
+    assert weekly_run.returncode == 0
     con = duckdb.connect(str(data / "warehouse" / "terrain.duckdb"), read_only=True)
     report = con.execute("select source, file_name, rows_read, rows_loaded, rows_quarantined, status, message "
                          "from marts.load_report").df()
@@ -51,18 +87,65 @@ def test_bad_rows_quarantined_and_rejected_file_named(foreign_run):
     assert empty.rows_read.tolist() == [0]
 
 
-def test_rerun_on_the_same_files_changes_no_loaded_row_key_or_market_figure(foreign_run):
-    """Re-delivering nothing new: raw history, load report, account keys, the territory plan and
-    model_performance (no second model version) are identical (the planner stops on work done,
-    not on the clock); market figures equal to the cent."""
-    landing, data, _, first = foreign_run
-    assert first.returncode == 0
-    warehouse = data / "warehouse" / "terrain.duckdb"
-    before = tables(warehouse, ("raw", "identity", "marts"))
-    again = terrain("run", "--landing", str(landing), "--data", str(data))
+def _last_run_materializations(data: Path) -> dict[str, set[str | None]]:
+    """Asset -> the partitions the data root's newest run materialized (None for an unpartitioned asset)."""
+    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
+    try:
+        run = instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"), limit=1)[0]
+        built: dict[str, set[str | None]] = {}
+        for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+            materialization = entry.asset_materialization
+            built.setdefault(materialization.asset_key.to_user_string(), set()).add(materialization.partition)
+        return built
+    finally:
+        instance.dispose()
+
+
+def _rows_before(frame: pd.DataFrame, week: str) -> pd.DataFrame:
+    return frame[pd.to_datetime(frame.week_start) < pd.Timestamp(week)].reset_index(drop=True)
+
+
+def test_a_new_week_builds_its_partition_and_what_depends_on_it_and_keeps_the_earlier_weeks(foreign_run, weekly_run):
+    """Week n+1 alone: its partition of the weekly assets, the models reading them, the scores with the
+    active model, the plan and the serving copy; not the CRM, entity resolution or earlier weeks."""
+    assert weekly_run.returncode == 0, weekly_run.stdout[-4000:] + weekly_run.stderr[-4000:]
+    assert f"incremental run (2 new weekly file(s)); week of {foreign_run.new_week}" in weekly_run.stdout
+    built = _last_run_materializations(foreign_run.data)
+    weekly = {"raw/intent_bombora", "raw/intent_g2", "raw/map_activities", "raw/map_scores",
+              "intermediate/int_intent_weekly", "marts/intent_weekly", "intermediate/int_account_engagement_weekly"}
+    assert {key: built.get(key) for key in weekly} == {key: {foreign_run.new_week} for key in weekly}
+    assert {"marts/account_priority", "marts/account_priority_history", "intermediate/int_as_of",
+            "serving/published_marts"} <= set(built)
+    assert not {"raw/crm_accounts", "raw/firmographics", "identity/account_keys", "staging/stg_crm__accounts",
+                "intermediate/int_companies_unified"} & set(built)
+
+    before = tables(foreign_run.weeks_1_to_n / "warehouse" / "terrain.duckdb", ("marts",))
+    after = tables(foreign_run.data / "warehouse" / "terrain.duckdb", ("marts",))
+    for name in ("marts.intent_weekly", "marts.account_priority_history"):
+        kept = {name: _rows_before(before[name], foreign_run.new_week)}
+        assert len(kept[name]) > 0
+        assert_same_tables(kept, {name: _rows_before(after[name], foreign_run.new_week)})
+    history_weeks = set(pd.to_datetime(after["marts.account_priority_history"].week_start).dt.date.astype(str))
+    assert foreign_run.new_week in history_weeks and len(history_weeks) == 2
+    assert (set(after["marts.intent_weekly"].week_start.astype(str)) - set(before["marts.intent_weekly"].week_start.astype(str))
+            == {foreign_run.new_week})
+    models = ["model_name", "model_version", "is_active", "auc", "train_rows"]
+    assert_same_tables({"models": before["marts.model_performance"][models]},  # scored with the active model, not retrained
+                       {"models": after["marts.model_performance"][models]})
+
+
+def test_running_again_on_the_same_files_rebuilds_the_latest_week_and_changes_nothing(foreign_run, weekly_run):
+    """Nothing new delivered: the run rebuilds week n+1 and what depends on it again, and raw history, the load
+    report, account keys, the territory plan and model_performance (no second model version) are identical
+    (the planner stops on work done, not on the clock); market figures equal to the cent."""
+    assert weekly_run.returncode == 0
+    warehouse = foreign_run.data / "warehouse" / "terrain.duckdb"
+    before = tables(warehouse, ("raw", "identity", "intermediate", "marts"))
+    again = terrain("run", "--landing", str(foreign_run.landing), "--data", str(foreign_run.data))
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    after = tables(warehouse, ("raw", "identity", "marts"))
-    assert len(before) >= 30 and {"marts.territory_plan", "marts.model_performance", "identity.account_keys"} <= set(before)
+    assert f"incremental run (nothing new: the latest week again); week of {foreign_run.new_week}" in again.stdout
+    after = tables(warehouse, ("raw", "identity", "intermediate", "marts"))
+    assert len(before) >= 60 and {"marts.territory_plan", "marts.model_performance", "identity.account_keys"} <= set(before)
     assert_same_tables(before, after)
 
 
@@ -74,33 +157,35 @@ KILLED_IN = {
 }
 
 
-def test_a_run_killed_in_each_stage_then_run_again_ends_with_the_uninterrupted_marts(foreign_run):
-    """SIGKILL the moment a stage starts, one stage after the other on one data root: the serving copy
-    is never half written, the run that completes leaves the marts of an uninterrupted run, and the
-    run history shows the killed runs failed, not running for ever."""
-    landing, uninterrupted, _, first = foreign_run
-    assert first.returncode == 0
-    data = landing.parent / "killed"
+def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_incremental_week(foreign_run, weekly_run):
+    """From the data root as weeks 1..n left it, with week n+1 delivered: ``terrain run --full`` killed
+    (SIGKILL) the moment each stage starts, one stage after the other, then run to the end. The serving copy
+    is never half written, the run history shows the killed runs failed, not running for ever, and the
+    completed full rebuild leaves the same marts and serving copy as the incremental run of week n+1 (the
+    same active model: retraining is not due)."""
+    assert weekly_run.returncode == 0
+    data = foreign_run.landing.parent / "killed"
+    shutil.copytree(foreign_run.weeks_1_to_n, data, ignore=shutil.ignore_patterns("terrain.lock"))
     serving = data / "serving" / "terrain.duckdb"
-    complete = None
+    published = serving_tables(serving)
     for stage, step in KILLED_IN.items():
-        kill_when_step_starts(landing, data, step)
+        kill_when_step_starts(foreign_run.landing, data, step, "--full")
         held = serving_tables(serving)
-        assert held is None or held == complete, f"after a kill in {stage} the serving copy holds {held}"
-        complete = complete or held
-    final = terrain("run", "--landing", str(landing), "--data", str(data))
+        assert held == published, f"after a kill in {stage} the serving copy holds {held}"
+    final = terrain("run", "--landing", str(foreign_run.landing), "--data", str(data), "--full")
     assert final.returncode == 0, final.stdout[-3000:] + final.stderr[-3000:]
-    assert "marked failed in the run history" in final.stdout
-    assert_same_tables(tables(uninterrupted / "warehouse" / "terrain.duckdb", ("marts",)),
-                       tables(data / "warehouse" / "terrain.duckdb", ("marts",)))
-    assert serving_tables(serving) == serving_tables(uninterrupted / "serving" / "terrain.duckdb")
+    assert "marked failed in the run history" in final.stdout and "full run (--full)" in final.stdout
+    incremental = foreign_run.data / "warehouse" / "terrain.duckdb"
+    assert_same_tables(tables(incremental, ("intermediate", "marts")),
+                       tables(data / "warehouse" / "terrain.duckdb", ("intermediate", "marts")))
+    assert serving_tables(serving) == serving_tables(foreign_run.data / "serving" / "terrain.duckdb")
     instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
     try:
         statuses = [run.status for run in instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"))]
     finally:
         instance.dispose()
     assert sorted(statuses, key=str) == sorted([dg.DagsterRunStatus.FAILURE] * len(KILLED_IN)
-                                               + [dg.DagsterRunStatus.SUCCESS], key=str)
+                                               + [dg.DagsterRunStatus.SUCCESS] * 2, key=str)
 
 
 WEEKLY_REFRESH = """
@@ -113,29 +198,34 @@ prepare_dagster_home(sys.argv[1])
 import dagster as dg
 from orchestration.definitions import defs
 result = defs.get_job_def("weekly_intent_refresh").execute_in_process(
-    instance=dg.DagsterInstance.get(), tags=source_tags("schedule"), raise_on_error=False)
+    instance=dg.DagsterInstance.get(), tags=source_tags("schedule"), partition_key=sys.argv[3], raise_on_error=False)
 print("steps:", ",".join(sorted({event.step_key for event in result.all_events if event.step_key})))
 sys.exit(0 if result.success else 1)
 """
 
 
-def test_the_weekly_refresh_rescores_and_publishes_on_the_published_plan(foreign_run, tmp_path):
-    """The schedule's job reloads the weekly sources and re-scores, but does not plan territories again:
-    the plan tables stay as the last `terrain run` left them and the CRM file still proposes that plan."""
-    landing, data, _, first = foreign_run
-    assert first.returncode == 0
+def test_the_weekly_refresh_rescores_and_publishes_on_the_published_plan(foreign_run, weekly_run, tmp_path):
+    """The schedule's job for week n+1, on the data root as weeks 1..n left it, reloads the weekly sources and
+    re-scores, but does not plan territories again: the plan tables stay as the last `terrain run` left them
+    and the CRM file still proposes that plan."""
+    assert weekly_run.returncode == 0
     copy = tmp_path / "data"
-    shutil.copytree(data, copy, ignore=shutil.ignore_patterns("terrain.lock"))
+    shutil.copytree(foreign_run.weeks_1_to_n, copy, ignore=shutil.ignore_patterns("terrain.lock"))
     warehouse = copy / "warehouse" / "terrain.duckdb"
     before = tables(warehouse, ("marts",))
-    refresh = subprocess.run([sys.executable, "-c", WEEKLY_REFRESH, str(copy), str(landing)], cwd=REPO,
-                             env=terrain_env(), capture_output=True, text=True, timeout=600)
+    refresh = subprocess.run([sys.executable, "-c", WEEKLY_REFRESH, str(copy), str(foreign_run.landing),
+                              foreign_run.new_week], cwd=REPO, env=terrain_env(), capture_output=True, text=True,
+                             timeout=600)
     assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
     steps = refresh.stdout.split("steps:")[-1].strip().split(",")
-    assert {"scoring", "dbt_scored", "serving__published_marts"} <= set(steps) and "territory_design" not in steps
+    assert {"scoring", "dbt_scored", "dbt_weekly", "serving__published_marts"} <= set(steps)
+    assert "territory_design" not in steps
     after = tables(warehouse, ("marts",))
+    assert foreign_run.new_week in set(after["marts.intent_weekly"].week_start.astype(str))
     for name in ("marts.territory_plan", "marts.territory_plan_summary", "marts.territory_plan_metrics"):
         assert_same_tables({name: before[name]}, {name: after[name]})
-    crm = pd.read_csv(copy / "serving" / "crm" / "account_updates.csv", dtype=str)
-    published = pd.read_csv(data / "serving" / "crm" / "account_updates.csv", dtype=str)
-    assert crm["Proposed_Territory__c"].tolist() == published["Proposed_Territory__c"].tolist()
+    crm = pd.read_csv(copy / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
+    published = pd.read_csv(foreign_run.weeks_1_to_n / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
+    both = crm.index.intersection(published.index)
+    assert len(both) >= 0.9 * len(published)
+    assert crm.loc[both, "Proposed_Territory__c"].equals(published.loc[both, "Proposed_Territory__c"])

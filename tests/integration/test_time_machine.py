@@ -40,14 +40,18 @@ FIRMOGRAPHIC_COLUMNS = ("log_employees", "log_revenue", "naics_sector", "company
 # ingestion, reference data, dbt staging, entity resolution and the dbt market models.
 BUILD_UP_TO_SCORING = """
 import sys
+from pathlib import Path
 import dagster as dg
 from orchestration.resources import export_environment
 export_environment(sys.argv[2], sys.argv[1])
 from orchestration.assets.scoring import ACCOUNT_PRIORITY, CONTACT_PRIORITY, MODEL_PERFORMANCE
+from orchestration.automation.refresh import plan_refresh
 from orchestration.definitions import defs
 scored = dg.AssetSelection.assets(ACCOUNT_PRIORITY, CONTACT_PRIORITY, MODEL_PERFORMANCE).downstream()
 keys = (dg.AssetSelection.all() - scored).resolve(defs.resolve_asset_graph())
-result = defs.get_job_def("terrain_main").execute_in_process(asset_selection=sorted(keys), raise_on_error=False)
+weeks = plan_refresh(Path(sys.argv[1]), Path(sys.argv[2]), "", full_requested=True).tags()
+result = defs.get_job_def("terrain_main").execute_in_process(asset_selection=sorted(keys), tags=weeks,
+                                                             raise_on_error=False)
 sys.exit(0 if result.success else 1)
 """
 

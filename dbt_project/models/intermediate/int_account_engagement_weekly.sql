@@ -1,7 +1,16 @@
 {#-
     Undecayed marketing activity per company and Monday-start week, so that point-in-time
-    features can apply the decay as of any week (week_start <= t).
+    features can apply the decay as of any week (week_start <= t). Partitioned by week (see
+    macros/week_window.sql): a run replaces its weeks only.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='week_start',
+        on_schema_change='append_new_columns',
+    )
+}}
 select
     account_key,
     week_start,
@@ -10,5 +19,5 @@ select
     sum(activity_weight) as activity_points,
     count(case when activity_type in ('form_fill', 'webinar_attended', 'content_download') then 1 end) as high_intent_activities
 from {{ ref('int_map_activities_attributed') }}
-where account_key is not null
+where account_key is not null and {{ in_week_window('week_start') }}
 group by account_key, week_start

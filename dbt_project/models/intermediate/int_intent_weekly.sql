@@ -9,19 +9,32 @@
     categories are kept when they are a mapped topic or the name of a cluster.
     momentum = this week's max_score minus the mean max_score of the three weeks before, weeks
     without signals counting as 0. Weeks are kept as rows so scoring can take week_start <= t.
+
+    Partitioned by week (see macros/week_window.sql): a run builds its weeks only, reading the three
+    weeks before the first of them for momentum, and replaces those weeks.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='week_start',
+        on_schema_change='append_new_columns',
+    )
+}}
 {%- set topics = var('intent_topics') %}
 with
 
 bombora as (
 
     select * from {{ ref('stg_intent__bombora') }}
+    where {{ in_week_window('week_start', lookback_days=21) }}
 
 ),
 
 g2 as (
 
     select * from {{ ref('stg_intent__g2') }}
+    where {{ in_week_window('week_start', lookback_days=21) }}
 
 ),
 
@@ -157,3 +170,4 @@ with_momentum as (
 )
 
 select * from with_momentum
+where {{ in_week_window('week_start') }}

@@ -1,3 +1,15 @@
+{#-
+    Partitioned by week like int_intent_weekly (see macros/week_window.sql): a run replaces its weeks.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='week_start',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 select
     cast(account_key as varchar) as account_key,
     cast(week_start as date) as week_start,
@@ -10,3 +22,4 @@ select
     cast(topics as bigint) as topics,
     cast(mean_score as double) as mean_score
 from {{ ref('int_intent_weekly') }}
+where {{ in_week_window('week_start') }}

@@ -18,6 +18,7 @@ import yaml
 
 from orchestration.assets import freshness
 from orchestration.assets import ingest as ingest_assets
+from orchestration.assets.partitions import WEEKLY_PARTITIONS
 from orchestration.automation.instance import SOURCE_TAG, remember_landing, remembered_landing
 from orchestration.automation.landing import LandingZoneEmpty
 from orchestration.automation.schedule import SCHEDULE_NAME, schedule_settings, weekly_schedule
@@ -52,9 +53,11 @@ def test_the_shipped_schedule_runs_by_default_on_monday_in_the_configured_zone(d
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * 1", "UTC")
     assert schedule.job_name == "weekly_intent_refresh"
     monday = datetime(2026, 11, 30, 6, tzinfo=ZoneInfo("UTC"))
-    with dg.instance_for_test() as instance, dg.build_schedule_context(instance, monday) as context:
+    with (dg.instance_for_test() as instance,
+          dg.build_schedule_context(instance, monday, repository_def=defs.get_repository_def()) as context):
         tick = schedule.evaluate_tick(context)
     assert [request.tags[SOURCE_TAG] for request in tick.run_requests] == ["schedule"]
+    assert [request.partition_key for request in tick.run_requests] == ["2026-11-23"]
 
 
 def test_schedule_time_zone_and_hour_come_from_terrain_yaml(tmp_path, monkeypatch):
@@ -64,11 +67,17 @@ def test_schedule_time_zone_and_hour_come_from_terrain_yaml(tmp_path, monkeypatc
     settings = schedule_settings()
     assert settings == ScheduleSettings(timezone="America/New_York", hour=7)
 
-    schedule = weekly_schedule(dg.define_asset_job("weekly"), settings)
+    @dg.asset(partitions_def=WEEKLY_PARTITIONS)
+    def intent() -> None:
+        """A weekly asset for the schedule's job to target."""
+
+    schedule = weekly_schedule(dg.define_asset_job("weekly", selection=[intent]), settings)
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 7 * * 1", "America/New_York")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     monday = datetime(2026, 11, 30, 7, tzinfo=ZoneInfo("America/New_York"))
-    with dg.instance_for_test() as instance, dg.build_schedule_context(instance, monday) as context:
+    repository = dg.Definitions(assets=[intent], schedules=[schedule]).get_repository_def()
+    with (dg.instance_for_test() as instance,
+          dg.build_schedule_context(instance, monday, repository_def=repository) as context):
         assert schedule.evaluate_tick(context).run_requests[0].tags[SOURCE_TAG] == "schedule"
         assert context.scheduled_execution_time.utcoffset().total_seconds() == -5 * 3600
 

@@ -1,0 +1,18 @@
+{#-
+    The weeks a weekly-partitioned run builds. Dagster's weekly assets export the run's first and last
+    Monday as TERRAIN_WEEK_FROM and TERRAIN_WEEK_TO; an incremental model keeps only the rows of those
+    weeks (and, with lookback_days, the days before the first that a rolling figure needs), and
+    delete+insert replaces exactly those weeks. A full refresh, or a run without a window (a bare
+    `dbt build`), builds every week. The variables are read only when the model runs, never while dbt
+    parses, so a new week does not make dbt parse the project again.
+-#}
+{% macro in_week_window(column, lookback_days=0) -%}
+    {%- set week_from = env_var('TERRAIN_WEEK_FROM', '') if execute else '' -%}
+    {%- set week_to = env_var('TERRAIN_WEEK_TO', '') if execute else '' -%}
+    {%- if is_incremental() and week_from and week_to -%}
+        ({{ column }} >= cast({{ dbt.dateadd('day', -lookback_days, "cast('" ~ week_from ~ "' as date)") }} as date)
+        and {{ column }} <= cast('{{ week_to }}' as date))
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,188 @@
+"""What a run rebuilds: every asset, or only the weeks newly delivered and what depends on them.
+
+``terrain run`` is incremental by default. When the only new files since the data root's last
+successful run are weekly deliveries (intent, marketing activity, lead scores), and neither the
+settings nor the dbt models nor Terrain itself changed, the run loads them, builds their weeks of
+the weekly models, and rebuilds what reads those sources: the scoring date moves to the new week,
+so the market figures, the scores (with the active model: retraining keeps its own cadence), the
+plan and the serving copy follow. Entity resolution, the CRM's staging and the weeks already built
+are left as they are, and the result equals a full rebuild on the same files.
+
+Anything else makes the run full: a first run, ``--full``, a new CRM, territory or firmographic
+file (it can change which company a domain or e-mail belongs to, and so every week already built),
+or a changed ``terrain.yaml`` or model. A run with nothing new rebuilds the latest week, which
+changes nothing.
+
+``<data root>/state/last_refresh.json`` holds what the last successful run started from: the
+landing zone's files, the fingerprint of settings, models and version, and the weeks built. It is
+written only after a run succeeds, so a failed or killed run's files count as new again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from orchestration.assets.partitions import WEEK_COLUMNS, clip_to_partitions, last_partition_week, range_tags
+from orchestration.automation.landing import LandingFile, landing_files
+from orchestration.ingest.registry import SOURCES, Source
+from orchestration.ingest.weeks import monday_of
+
+STATE_FILE = Path("state") / "last_refresh.json"
+REFRESH_TAG = "terrain/refresh"
+WEEKS_TAG = "terrain/weeks"
+FULL, INCREMENTAL = "full", "incremental"
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """One run's extent: full or incremental, over the weeks ``first_week`` .. ``last_week``."""
+
+    full: bool
+    first_week: date
+    last_week: date
+    reason: str
+    files: dict[str, LandingFile] = field(default_factory=dict, compare=False)
+    new_files: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return FULL if self.full else INCREMENTAL
+
+    def tags(self) -> dict[str, str]:
+        return {**range_tags(self.first_week, self.last_week), REFRESH_TAG: self.kind,
+                WEEKS_TAG: f"{self.first_week}..{self.last_week}"}
+
+    def describe(self) -> str:
+        weeks = (f"week of {self.first_week}" if self.first_week == self.last_week
+                 else f"weeks {self.first_week} to {self.last_week}")
+        return f"{self.kind} run ({self.reason}); {weeks}"
+
+
+def fingerprint(settings_json: str, dbt_project_dir: Path) -> str:
+    """A digest of what a full rebuild depends on besides the landing files."""
+    from orchestration.assets.dbt import project_files
+
+    digest = hashlib.sha256(settings_json.encode("utf-8"))
+    try:
+        digest.update(metadata.version("terrain").encode("utf-8"))
+    except metadata.PackageNotFoundError:
+        pass
+    for path in sorted(project_files(dbt_project_dir)):
+        digest.update(path.relative_to(dbt_project_dir).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_fingerprint() -> str:
+    """:func:`fingerprint` of the settings in force (``terrain.yaml`` and the run's environment)."""
+    from orchestration.assets.dbt import DBT_PROJECT_DIR
+    from orchestration.settings import ADAPTER, load_settings
+
+    return fingerprint(ADAPTER.dump_json(load_settings()).decode("utf-8"), DBT_PROJECT_DIR)
+
+
+def read_state(data_dir: Path) -> dict | None:
+    try:
+        state = json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def write_state(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str) -> Path:
+    """Record a successful run's starting point (see the module's docstring)."""
+    previous = read_state(data_dir) or {}
+    if previous.get("landing_dir") != str(landing_dir.resolve()) or refresh.full:
+        previous = {}
+    first = min(filter(None, [refresh.first_week.isoformat(), previous.get("first_week")]))
+    last = max(filter(None, [refresh.last_week.isoformat(), previous.get("last_week")]))
+    path = data_dir / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({
+        "landing_dir": str(landing_dir.resolve()), "fingerprint": digest, "refresh": refresh.kind,
+        "first_week": first, "last_week": last, "written_at": datetime.now(UTC).isoformat(),
+        "landing_files": {name: state.as_list() for name, state in refresh.files.items()},
+    }, indent=1), encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def _source_of(file_name: str) -> Source | None:
+    return next((source for source in SOURCES.values() if file_name.startswith(source.folder + "/")), None)
+
+
+def new_file_weeks(landing_dir: Path, names: list[str]) -> set[date]:
+    """The weeks the weekly files ``names`` (relative to the landing zone) deliver."""
+    from orchestration.ingest.delivered_weeks import delivered_weeks
+
+    weeks: set[date] = set()
+    for name in names:
+        source = _source_of(name)
+        if source is not None and source.table in WEEK_COLUMNS:
+            relative = name[len(source.folder) + 1:]
+            weeks |= delivered_weeks(source, landing_dir / name, relative, WEEK_COLUMNS[source.table])
+    return weeks
+
+
+def loaded_weeks(warehouse: Path) -> set[date]:
+    """The first and last week the weekly raw tables already hold (empty on a new data root)."""
+    if not warehouse.exists():
+        return set()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        weeks: set[date] = set()
+        for table, column in WEEK_COLUMNS.items():
+            try:
+                low, high = con.execute(f"select min({column})::date, max({column})::date from raw.{table}").fetchone()
+            except duckdb.CatalogException:
+                continue
+            weeks |= {day for day in (low, high) if day is not None}
+        return {monday_of(day) for day in weeks}
+    finally:
+        con.close()
+
+
+def plan_refresh(landing_dir: Path, data_dir: Path, digest: str, full_requested: bool = False,
+                 now: datetime | None = None) -> Refresh:
+    """Decide what a run starting now on ``landing_dir`` -> ``data_dir`` rebuilds (module docstring)."""
+    files = landing_files(landing_dir)
+    state = read_state(data_dir)
+    same_landing = state is not None and state.get("landing_dir") == str(landing_dir.resolve())
+    seen = {name: LandingFile(*value) for name, value in (state or {}).get("landing_files", {}).items()} \
+        if same_landing else {}
+    new = sorted(name for name, value in files.items() if seen.get(name) != value)
+    other = [name for name in new if (_source_of(name) is None or _source_of(name).table not in WEEK_COLUMNS)]
+    if full_requested:
+        reason = "--full"
+    elif state is None:
+        reason = "first run on this data root"
+    elif not same_landing:
+        reason = "another landing zone than the last run's"
+    elif state.get("fingerprint") != digest:
+        reason = "settings, dbt models or Terrain changed since the last run"
+    elif other:
+        reason = f"{len(other)} new file(s) outside the weekly sources, e.g. {other[0]}"
+    else:
+        reason = ""
+    new_weeks = new_file_weeks(landing_dir, [name for name in new if name not in other])
+    if reason:
+        weeks = new_weeks | loaded_weeks(data_dir / "warehouse" / "terrain.duckdb")
+        if same_landing:
+            weeks |= {date.fromisoformat(state[key]) for key in ("first_week", "last_week") if state.get(key)}
+        newest = last_partition_week(now)
+        first, last = (min(weeks), max(weeks)) if weeks else (newest, newest)
+        first, last = clip_to_partitions(first, last, now)
+        return Refresh(True, first, last, reason, files, tuple(new))
+    if new_weeks:
+        first, last = clip_to_partitions(min(new_weeks), max(new_weeks), now)
+        return Refresh(False, first, last, f"{len(new)} new weekly file(s)", files, tuple(new))
+    latest = date.fromisoformat(state["last_week"])
+    return Refresh(False, latest, latest, "nothing new: the latest week again", files, tuple(new))
