@@ -63,6 +63,7 @@ def render_section(result: dict) -> str:
         "",
         HOW.format(interval=result.get("sample_interval_s", 0.5)),
     ]
+    lines += incremental_lines(result)
     extras = []
     if result.get("generate_seconds") is not None:
         extras.append(f"generation {result['generate_seconds']:,.1f} s")
@@ -72,6 +73,20 @@ def render_section(result: dict) -> str:
     if extras:
         lines += ["", "Also in this bench: " + "; ".join(extras) + "."]
     return "\n".join(lines) + "\n"
+
+
+def incremental_lines(result: dict) -> list[str]:
+    """The weekly incremental run measured after the full one, when the bench made one."""
+    week = result.get("incremental")
+    if not week:
+        return []
+    run = week["run"]
+    rows = [f"| {stage['stage']} | {_number(stage['wall_s'])} | {_number(stage['cpu_s'])} | {_number(stage['peak_mb'], 0)} |"
+            for stage in week["stages"] if stage["wall_s"]]
+    return ["", f"Then {', '.join(week['delivered'])} delivered and `terrain run` again ({week['refresh']}): "
+                f"{run['wall_s']:,.1f} s wall, {run['cpu_s']:,.1f} s CPU, largest process {run['peak_rss_mb']:,.0f} MB; "
+                f"{week['share_of_full']:.0%} of the full run's wall time.",
+            "", "| stage (incremental) | wall s | CPU s | peak MB |", "| --- | ---: | ---: | ---: |", *rows]
 
 
 def append_section(path: Path, result: dict) -> str:

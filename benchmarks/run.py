@@ -6,6 +6,8 @@ and memory from sampling its process tree: :mod:`benchmarks.stages`, :mod:`bench
 then the floors on the same landing files and a copy of the run's warehouse (ingestion:
 :mod:`benchmarks.ingest_floor`; the three dbt steps: :mod:`benchmarks.direct_sql`; scoring:
 :mod:`benchmarks.scoring_floor`), each in its own process, and the national territory plan.
+The run starts without the newest Bombora week; once the floors are measured, that file is
+delivered and ``terrain run`` measured again: the weekly incremental run beside the full one.
 The result goes to ``bench_results.jsonl`` (one JSON line) and, as a section with the stage
 table, to the end of BENCHMARKS.md (:mod:`benchmarks.report`).
 """
@@ -68,6 +70,42 @@ def measured_run(landing: Path, data: Path, log: Path) -> tuple[dict, list]:
     return run, samples
 
 
+def hold_back_newest_week(landing: Path, aside: Path) -> list[str]:
+    """Move the newest Bombora file out of the landing zone (after returning any a stopped bench left aside)."""
+    deliver(aside, landing)
+    bombora = sorted((landing / "intent" / "bombora").glob("*.csv*"))
+    if not bombora:
+        return []
+    target = aside / bombora[-1].relative_to(landing)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(bombora[-1], target)
+    return [target.relative_to(aside).as_posix()]
+
+
+def deliver(aside: Path, landing: Path) -> None:
+    """Put the files held aside back into the landing zone."""
+    if not aside.exists():
+        return
+    for path in sorted(p for p in aside.rglob("*") if p.is_file()):
+        destination = landing / path.relative_to(aside)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, destination)
+    shutil.rmtree(aside)
+
+
+def incremental_week(landing: Path, data: Path, root: Path, aside: Path, held: list[str], full_wall: float) -> dict:
+    """Deliver the held-back week and measure the incremental ``terrain run`` the way the full one was."""
+    deliver(aside, landing)
+    run, samples = measured_run(landing, data, root / "terrain_run_incremental.log")
+    log = (root / "terrain_run_incremental.log").read_text(encoding="utf-8")
+    if run["exit_code"] != 0:
+        _fail("incremental terrain run", log)
+    _, steps = run_steps(data)
+    planned = next((line.split("Terrain: ", 1)[1] for line in log.splitlines() if "incremental run" in line), "")
+    return {"run": run, "delivered": held, "refresh": planned, "share_of_full": round(run["wall_s"] / full_wall, 3),
+            "stages": stage_table(steps, samples, run["wall_s"], run["cpu_s"])}
+
+
 def floors(landing: Path, data: Path, scratch: Path) -> dict[str, dict]:
     """Each floor in its own process: stage name -> {name, seconds, detail}."""
     shutil.rmtree(scratch, ignore_errors=True)
@@ -126,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         result["generate_seconds"], _ = timed("terrain sample", [str(BIN / "terrain"), "sample", "--size", args.size,
                                                                  "--seed", str(args.seed), "--out", str(landing)])
     shutil.rmtree(data, ignore_errors=True)
+    aside = root / "next_week"
+    held = hold_back_newest_week(landing, aside)
     run, samples = measured_run(landing, data, root / "terrain_run.log")
     if run["exit_code"] != 0:
         _fail("terrain run", (root / "terrain_run.log").read_text(encoding="utf-8"))
@@ -139,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     result["national_plan_seconds"], plan = timed("national territory plan",
                                                   [sys.executable, "-m", "models_ml.territory.bench"])
     result["national_plan"] = plan.strip().splitlines()[-1:]
+    if held:
+        result["incremental"] = incremental_week(landing, data, root, aside, held, run["wall_s"])
     result["load_after"] = round(os.getloadavg()[0], 2)
     with (REPO / "bench_results.jsonl").open("a", encoding="utf-8") as out:
         out.write(json.dumps(result) + "\n")

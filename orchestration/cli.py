@@ -114,7 +114,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
 
     from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
     from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
-    from orchestration.automation.refresh import plan_refresh, run_fingerprint, write_state
+    from orchestration.automation.refresh import complete_refresh, plan_refresh, run_fingerprint, write_pending
     from orchestration.definitions import defs, incremental_selection
 
     remember_landing(data_dir, landing_dir, files)
@@ -124,6 +124,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
         print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
     digest = run_fingerprint()
     refresh = plan_refresh(landing_dir, data_dir, digest, full_requested=args.full)
+    write_pending(data_dir, refresh, landing_dir, digest)
     print(f"Terrain: {refresh.describe()}", flush=True)
     started = time.perf_counter()
     try:
@@ -143,7 +144,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
     elapsed = time.perf_counter() - started
     code = print_summary(result, data_dir, elapsed)
     if code == 0:
-        write_state(data_dir, refresh, landing_dir, digest)
+        complete_refresh(data_dir, refresh.refresh_id)
     full = disk_full_message(step_failure_texts(result), data_dir)
     if full is not None:
         print(f"terrain run: {full}", file=sys.stderr)

@@ -17,7 +17,7 @@ from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.territories import PLAN_KEYS
 from orchestration.automation.instance import source_tags
 from orchestration.automation.schedule import schedule_settings, weekly_schedule
-from orchestration.automation.sensor import landing_sensor
+from orchestration.automation.sensor import landing_sensor, refresh_recorder
 from orchestration.planning.job import territory_scenario
 from orchestration.resources import terrain_paths_from_env
 
@@ -69,13 +69,14 @@ def incremental_selection() -> list[dg.AssetKey]:
 
 weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())
 landing_zone_sensor = landing_sensor(main_job)
+refresh_recorded = refresh_recorder(main_job)
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=python_checks,
     jobs=[main_job, weekly_intent_job, territory_scenario],
     schedules=[weekly_intent_schedule],
-    sensors=[landing_zone_sensor],
+    sensors=[landing_zone_sensor, refresh_recorded],
     resources={"paths": terrain_paths_from_env(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

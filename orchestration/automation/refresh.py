@@ -14,14 +14,18 @@ or a changed ``terrain.yaml`` or model. A run with nothing new rebuilds the late
 changes nothing.
 
 ``<data root>/state/last_refresh.json`` holds what the last successful run started from: the
-landing zone's files, the fingerprint of settings, models and version, and the weeks built. It is
-written only after a run succeeds, so a failed or killed run's files count as new again.
+landing zone's files, the fingerprint of settings, models and version, and the weeks built. A run
+about to start leaves the same record under ``state/pending/<terrain/refresh_id>.json``; it becomes
+the last refresh only when the run succeeds (``terrain run`` does it itself, the daemon's
+``record_successful_refresh`` sensor for the runs the landing sensor starts), so a failed or killed
+run's files count as new again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
@@ -35,7 +39,9 @@ from orchestration.ingest.registry import SOURCES, Source
 from orchestration.ingest.weeks import monday_of
 
 STATE_FILE = Path("state") / "last_refresh.json"
+PENDING_FOLDER = Path("state") / "pending"
 REFRESH_TAG = "terrain/refresh"
+REFRESH_ID_TAG = "terrain/refresh_id"
 WEEKS_TAG = "terrain/weeks"
 FULL, INCREMENTAL = "full", "incremental"
 
@@ -50,6 +56,7 @@ class Refresh:
     reason: str
     files: dict[str, LandingFile] = field(default_factory=dict, compare=False)
     new_files: tuple[str, ...] = ()
+    refresh_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16], compare=False)
 
     @property
     def kind(self) -> str:
@@ -57,7 +64,7 @@ class Refresh:
 
     def tags(self) -> dict[str, str]:
         return {**range_tags(self.first_week, self.last_week), REFRESH_TAG: self.kind,
-                WEEKS_TAG: f"{self.first_week}..{self.last_week}"}
+                WEEKS_TAG: f"{self.first_week}..{self.last_week}", REFRESH_ID_TAG: self.refresh_id}
 
     def describe(self) -> str:
         weeks = (f"week of {self.first_week}" if self.first_week == self.last_week
@@ -96,23 +103,49 @@ def read_state(data_dir: Path) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
-def write_state(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str) -> Path:
-    """Record a successful run's starting point (see the module's docstring)."""
-    previous = read_state(data_dir) or {}
-    if previous.get("landing_dir") != str(landing_dir.resolve()) or refresh.full:
-        previous = {}
-    first = min(filter(None, [refresh.first_week.isoformat(), previous.get("first_week")]))
-    last = max(filter(None, [refresh.last_week.isoformat(), previous.get("last_week")]))
-    path = data_dir / STATE_FILE
+def _record(refresh: Refresh, landing_dir: Path, digest: str) -> dict:
+    return {"landing_dir": str(landing_dir.resolve()), "fingerprint": digest, "refresh": refresh.kind,
+            "first_week": refresh.first_week.isoformat(), "last_week": refresh.last_week.isoformat(),
+            "landing_files": {name: state.as_list() for name, state in refresh.files.items()}}
+
+
+def _write_json(path: Path, record: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({
-        "landing_dir": str(landing_dir.resolve()), "fingerprint": digest, "refresh": refresh.kind,
-        "first_week": first, "last_week": last, "written_at": datetime.now(UTC).isoformat(),
-        "landing_files": {name: state.as_list() for name, state in refresh.files.items()},
-    }, indent=1), encoding="utf-8")
+    temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
     temporary.replace(path)
     return path
+
+
+def write_pending(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str) -> Path:
+    """Keep what a run about to start begins from, under its ``terrain/refresh_id``, until it succeeds."""
+    return _write_json(data_dir / PENDING_FOLDER / f"{refresh.refresh_id}.json", _record(refresh, landing_dir, digest))
+
+
+def complete_refresh(data_dir: Path, refresh_id: str) -> Path | None:
+    """Make the pending record of the run ``refresh_id`` the last successful refresh (None when there is none).
+
+    An incremental run adds its weeks to those built before; a full run, or one on another landing
+    zone, starts the record again.
+    """
+    pending = data_dir / PENDING_FOLDER / f"{refresh_id}.json"
+    try:
+        record = json.loads(pending.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    previous = read_state(data_dir) or {}
+    if previous.get("landing_dir") == record["landing_dir"] and record["refresh"] == INCREMENTAL:
+        record["first_week"] = min(filter(None, [record["first_week"], previous.get("first_week")]))
+        record["last_week"] = max(filter(None, [record["last_week"], previous.get("last_week")]))
+    path = _write_json(data_dir / STATE_FILE, {**record, "written_at": datetime.now(UTC).isoformat()})
+    pending.unlink(missing_ok=True)
+    return path
+
+
+def write_state(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str) -> Path:
+    """Record ``refresh`` as the last successful run at once (see the module's docstring)."""
+    write_pending(data_dir, refresh, landing_dir, digest)
+    return complete_refresh(data_dir, refresh.refresh_id)
 
 
 def _source_of(file_name: str) -> Source | None:

@@ -23,8 +23,8 @@ import dagster as dg
 from orchestration.assets.partitions import WEEKLY_SOURCES
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
-from orchestration.automation.refresh import plan_refresh, run_fingerprint
-from orchestration.resources import TerrainPaths
+from orchestration.automation.refresh import REFRESH_ID_TAG, complete_refresh, plan_refresh, run_fingerprint, write_pending
+from orchestration.resources import TerrainPaths, default_data_dir
 
 SENSOR_NAME = "landing_zone_deliveries"
 SETTLE_SECONDS = 60
@@ -77,7 +77,9 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
             note = f"; {waiting} file(s) still being written" if waiting else ""
             return dg.SensorResult(skip_reason=f"no new delivery in {landing}{note}", cursor=_cursor(settled))
         context.log.info(f"{len(new)} new delivery file(s) in {landing}: {', '.join(list(new)[:10])}")
-        refresh = plan_refresh(landing, Path(paths.data_dir), run_fingerprint())
+        digest = run_fingerprint()
+        refresh = plan_refresh(landing, Path(paths.data_dir), digest)
+        write_pending(Path(paths.data_dir), refresh, landing, digest)
         context.log.info(f"requesting a {refresh.describe()}")
         incremental = None if refresh.full else sorted(
             dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(context.repository_def.asset_graph),
@@ -87,3 +89,19 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
         return dg.SensorResult(run_requests=[request], cursor=_cursor(settled))
 
     return landing_zone_deliveries
+
+
+def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
+    """A sensor recording each successful run of ``job`` that the landing sensor started as the data root's
+    last refresh, so the next run, from the daemon or the command line, starts from it."""
+
+    @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[job],
+                          name="record_successful_refresh", default_status=dg.DefaultSensorStatus.RUNNING,
+                          description="Records a successful run's landing files and weeks in "
+                                      "<data>/state/last_refresh.json, so the next run rebuilds only what is new.")
+    def record_successful_refresh(context: dg.RunStatusSensorContext):
+        refresh_id = context.dagster_run.tags.get(REFRESH_ID_TAG)
+        if refresh_id and complete_refresh(Path(default_data_dir()), refresh_id):
+            context.log.info(f"run {context.dagster_run.run_id} recorded as the last refresh")
+
+    return record_successful_refresh

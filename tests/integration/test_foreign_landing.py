@@ -151,8 +151,12 @@ def test_running_again_on_the_same_files_rebuilds_the_latest_week_and_changes_no
 
 KILLED_IN = {
     "ingest": "raw__crm_accounts",
+    "dbt staging": "dbt_staging",
+    "entity resolution": "entity_resolution",
     "dbt market models": "dbt_market",
+    "dbt weekly models": "dbt_weekly",
     "scoring": "scoring",
+    "territory design": "territory_design",
     "publishing": "serving__published_marts",
 }
 

@@ -82,3 +82,32 @@ def test_stage_table_sums_steps_and_attributes_samples_to_the_running_stage():
     assert rows["ingest"]["cpu_s"] == 1.0 and rows["dbt staging"]["cpu_s"] == 4.5
     assert rows[OUTSIDE]["wall_s"] == 6.0
     assert rows[OUTSIDE]["cpu_s"] == round(15.0 - sum(rows[s]["cpu_s"] for s in STAGES), 2)
+
+
+def test_the_weekly_incremental_run_is_reported_beside_the_full_one():
+    week = {"run": {"wall_s": 30.0, "cpu_s": 33.5, "kernel_cpu_s": 30.0, "peak_rss_mb": 700, "exit_code": 0},
+            "delivered": ["intent/bombora/surge_2026-11-02.csv"], "share_of_full": 0.25,
+            "refresh": "incremental run (1 new weekly file(s)); week of 2026-11-02",
+            "stages": [_stage("ingest", 2.0, 2.5, 300), _stage("entity resolution", 0.0, 0.0, None),
+                       _stage("scoring", 9.0, 9.5, 650)]}
+    lines = render_section({**RESULT, "incremental": week}).splitlines()
+    assert ("Then intent/bombora/surge_2026-11-02.csv delivered and `terrain run` again (incremental run (1 new weekly "
+            "file(s)); week of 2026-11-02): 30.0 s wall, 33.5 s CPU, largest process 700 MB; 25% of the full run's "
+            "wall time.") in lines
+    assert "| scoring | 9.0 | 9.5 | 650 |" in lines and not any(line.startswith("| entity resolution | 0.0") for line in lines)
+    assert "Then " not in render_section(RESULT)
+
+
+def test_the_bench_holds_the_newest_week_back_and_delivers_it(tmp_path):
+    from benchmarks.run import deliver, hold_back_newest_week
+
+    landing, aside = tmp_path / "landing", tmp_path / "next_week"
+    for week in ("2026-10-26", "2026-11-02"):
+        path = landing / "intent" / "bombora" / f"surge_{week}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("Domain,Topic,Composite Score\n", encoding="utf-8")
+    assert hold_back_newest_week(landing, aside) == ["intent/bombora/surge_2026-11-02.csv"]
+    assert sorted(p.name for p in (landing / "intent" / "bombora").iterdir()) == ["surge_2026-10-26.csv"]
+    assert hold_back_newest_week(landing, aside) == ["intent/bombora/surge_2026-11-02.csv"]  # a stopped bench's file returns first
+    deliver(aside, landing)
+    assert len(list((landing / "intent" / "bombora").iterdir())) == 2 and not aside.exists()

@@ -11,9 +11,19 @@ import dagster as dg
 import pytest
 
 from orchestration.assets.partitions import FIRST_WEEK, WEEKLY_PARTITIONS, WEEKLY_SOURCES, clip_to_partitions, last_partition_week
-from orchestration.automation.refresh import FULL, INCREMENTAL, REFRESH_TAG, plan_refresh, write_state
+from orchestration.automation.refresh import (
+    FULL,
+    INCREMENTAL,
+    REFRESH_ID_TAG,
+    REFRESH_TAG,
+    complete_refresh,
+    plan_refresh,
+    read_state,
+    write_pending,
+    write_state,
+)
 from orchestration.automation.schedule import previous_week, weekly_schedule
-from orchestration.automation.sensor import landing_sensor
+from orchestration.automation.sensor import landing_sensor, refresh_recorder
 from orchestration.ingest.delivered_weeks import delivered_weeks
 from orchestration.ingest.registry import SOURCES
 from orchestration.resources import TerrainPaths
@@ -152,3 +162,45 @@ def test_the_sensor_requests_the_incremental_run_terrain_run_would_start(landing
     assert sorted(request.asset_selection) == incremental_selection()
     assert set(WEEKLY_SOURCES) <= set(request.asset_selection)
     assert dg.AssetKey(["raw", "crm_accounts"]) not in request.asset_selection
+
+
+def test_a_run_becomes_the_last_refresh_only_when_it_succeeds(landing, tmp_path):
+    data = tmp_path / "data"
+    first = plan_refresh(landing, data, "v1", now=NOW)
+    write_pending(data, first, landing, "v1")
+    assert plan_refresh(landing, data, "v1", now=NOW).reason == "first run on this data root"  # not succeeded yet
+    assert complete_refresh(data, first.refresh_id) is not None
+    assert complete_refresh(data, first.refresh_id) is None  # recorded once
+    _write(landing / "intent" / "bombora" / "surge_2026-11-16.csv", BOMBORA)
+    week = plan_refresh(landing, data, "v1", now=NOW)
+    write_pending(data, week, landing, "v1")
+    complete_refresh(data, week.refresh_id)
+    state = read_state(data)
+    assert (state["refresh"], state["first_week"], state["last_week"]) == (INCREMENTAL, "2026-11-02", "2026-11-16")
+    assert "intent/bombora/surge_2026-11-16.csv" in state["landing_files"]
+
+
+def test_the_daemon_records_a_successful_sensor_run_as_the_last_refresh(landing, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    monkeypatch.setenv("TERRAIN_DATA_DIR", str(data))
+    refresh = plan_refresh(landing, data, "v1", now=NOW)
+    write_pending(data, refresh, landing, "v1")
+
+    @dg.op
+    def load() -> None:
+        """Stands in for the run's steps."""
+
+    @dg.job
+    def terrain_main():
+        load()
+
+    recorder = refresh_recorder(terrain_main)
+    with dg.instance_for_test() as instance:
+        run = terrain_main.execute_in_process(instance=instance, tags={REFRESH_ID_TAG: refresh.refresh_id})
+        success = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records[0]
+        context = dg.build_run_status_sensor_context(sensor_name=recorder.name, dagster_instance=instance,
+                                                     dagster_run=run.dagster_run,
+                                                     dagster_event=success.event_log_entry.dagster_event)
+        recorder(context)
+    assert read_state(data)["landing_files"].keys() == refresh.files.keys()
+    assert plan_refresh(landing, data, "v1", now=NOW).reason == "nothing new: the latest week again"
