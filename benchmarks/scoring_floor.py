@@ -22,11 +22,11 @@ from models_ml.scoring.features_sql import build_snapshots
 from models_ml.scoring.load import load_tables
 from models_ml.scoring.readiness import (
     CATEGORICAL_FEATURES,
-    fitting_and_calibration_rows,
     lgb_params,
     model_matrix,
     snapshot_dates,
     training_frame,
+    training_rows,
 )
 from orchestration.assets.scoring import scoring_date, with_competitors
 from orchestration.settings import load_settings
@@ -36,7 +36,8 @@ READINESS_THREADS = 1
 
 
 def matrices(warehouse: str):
-    """(training features, training labels, live features, feature names) as readiness builds them."""
+    """(training features, labels, weights, live features, feature names) as readiness builds them: the
+    rows it fits on, negatives sampled and weighted back as it does on a large world."""
     settings = load_settings()
     con = duckdb.connect(warehouse, read_only=True)
     try:
@@ -49,17 +50,18 @@ def matrices(warehouse: str):
     features = feature_columns(spec)
     dates = snapshot_dates(inputs, as_of, settings.scoring.horizon_days)
     stacked = training_frame(inputs, spec, dates, settings.scoring.horizon_days)
-    fitting, _ = fitting_and_calibration_rows(stacked)
+    chosen = training_rows(stacked)
+    label = stacked["label"].to_numpy(dtype=float)[chosen.fitting]
     live = build_snapshots([as_of], inputs, spec, use_crm_customer_flag=True)
-    return (model_matrix(stacked, features, fitting), stacked["label"].to_numpy(dtype=float)[fitting],
+    return (model_matrix(stacked, features, chosen.fitting), label, chosen.weight(label),
             model_matrix(live, features), features)
 
 
 def main(warehouse: str) -> int:
-    train, label, live, features = matrices(warehouse)
+    train, label, weight, live, features = matrices(warehouse)
     categorical = [c for c in CATEGORICAL_FEATURES if c in features]
     started = time.perf_counter()
-    data = lgb.Dataset(train, label=label, feature_name=features, categorical_feature=categorical)
+    data = lgb.Dataset(train, label=label, weight=weight, feature_name=features, categorical_feature=categorical)
     booster = lgb.train(lgb_params(READINESS_THREADS), data, num_boost_round=READINESS_ROUNDS)
     booster.predict(live, raw_score=True)
     seconds = time.perf_counter() - started

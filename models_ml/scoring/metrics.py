@@ -2,7 +2,8 @@
 
 AUC says how well the model ranks; PR-AUC and top-decile lift say how much a rep gains by working
 the top of the list (what territory planning actually uses); expected calibration error says
-whether ``readiness_probability`` can be read as a probability (expected pipeline sums it).
+whether ``readiness_probability`` can be read as a probability (expected pipeline sums it), and
+the Brier score (mean squared error of the probability) weighs ranking and calibration together.
 Each is computed on one test set at a time; for readiness the published figures are those of the
 forward measurement (see :mod:`models_ml.scoring.readiness`), the backtest mean is ``backtest_auc``.
 """
@@ -51,10 +52,19 @@ def expected_calibration_error(labels, probabilities, bins: int = 10) -> float:
     return float(error / len(labels))
 
 
+def brier_score(labels, probabilities) -> float:
+    """Mean squared difference between the probability and what happened (0 is perfect)."""
+    labels, probabilities = _clean(labels, probabilities)
+    if len(labels) == 0:
+        return float("nan")
+    return float(np.mean((probabilities - labels) ** 2))
+
+
 def classification_report(labels, probabilities) -> dict[str, float]:
     return {"auc": auc(labels, probabilities), "pr_auc": pr_auc(labels, probabilities),
             "top_decile_lift": top_decile_lift(labels, probabilities),
             "calibration_error": expected_calibration_error(labels, probabilities),
+            "brier": brier_score(labels, probabilities),
             "positive_rate": float(np.nanmean(np.asarray(labels, dtype=float))) if len(labels) else float("nan"),
             "rows": int(len(labels))}
 

@@ -15,6 +15,13 @@ and the one the quality gate blocks on, because it is the same protocol as the l
 horizon earlier. The rolling backtest is the mean over the latest origins (``backtest_auc``),
 published beside it to show how stable the model is from one origin to the next.
 
+Large training sets are sampled (:class:`NegativeSampling`): every positive is kept and the
+negatives are drawn at a rate ``r``, each drawn negative weighted ``1/r`` in the trees and in the
+calibration, so the weighted sample stands for the population: the trees' scores and the Platt
+fit stay on the population's scale, and the fewer rows cost less to copy, bin and boost. Test
+rows are never sampled, so every published figure is measured on the population. Training sets
+below :attr:`NegativeSampling.min_rows` are not sampled at all.
+
 Calibration is Platt scaling of the tree margin on that held-out time slice. It is strictly
 monotone, so it cannot reorder accounts (AUC, ranks and tiers are those of the trees) while it
 corrects the probability level to the most recent base rate, which is what expected pipeline sums.
@@ -27,7 +34,7 @@ two threads measured ten times slower than one on 40k rows under load.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 import lightgbm as lgb
@@ -46,7 +53,7 @@ INTENT_BASELINE = "intent_score"
 MAP_BASELINE = "map_score_max"
 WARMUP_DAYS = SIGNAL_WINDOW_DAYS
 FEATURE_DECIMALS = 6
-FORWARD_METRICS = ("auc", "pr_auc", "top_decile_lift", "calibration_error", "baseline_auc_intent_only",
+FORWARD_METRICS = ("auc", "pr_auc", "top_decile_lift", "calibration_error", "brier", "baseline_auc_intent_only",
                    "baseline_auc_map_only", "positive_rate")
 AUC_PROTOCOLS = {"strict": "forward", "overlapping_labels": "forward_overlapping_labels"}
 
@@ -79,7 +86,8 @@ def model_matrix(frame: pd.DataFrame, features: list[str], rows: np.ndarray | No
 
 
 def train_booster(frame: pd.DataFrame, label: pd.Series | np.ndarray, features: list[str], num_rounds: int,
-                  num_threads: int, weight: pd.Series | None = None, rows: np.ndarray | None = None) -> lgb.Booster:
+                  num_threads: int, weight: pd.Series | np.ndarray | None = None,
+                  rows: np.ndarray | None = None) -> lgb.Booster:
     """Trees on ``frame`` (only ``rows`` of it, when given; ``label`` is then for those rows)."""
     categorical = [c for c in CATEGORICAL_FEATURES if c in features]
     data = lgb.Dataset(model_matrix(frame, features, rows), label=np.asarray(label, dtype=np.float64),
@@ -100,9 +108,9 @@ class ReadinessModel:
     def margin(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
         return self.booster.predict(model_matrix(frame, self.features, rows), raw_score=True)
 
-    def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        """Calibrated ``readiness_probability`` for each row of a snapshot."""
-        return _sigmoid(self.platt_slope * self.margin(frame) + self.platt_intercept)
+    def predict(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated ``readiness_probability`` for each row of a snapshot (of its ``rows``, when given)."""
+        return _sigmoid(self.platt_slope * self.margin(frame, rows) + self.platt_intercept)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -175,31 +183,98 @@ def training_frame(inputs: ScoringInputs, spec: FeatureSpec, dates: list[date],
     return stacked
 
 
-def fitting_and_calibration_rows(train: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the labelled rows (of ``rows``) the trees fit on, all snapshots but the latest, and of
-    those the Platt calibration fits on, the latest (with a single snapshot, the trees take it too)."""
+@dataclass(frozen=True)
+class NegativeSampling:
+    """How a large training set is cut down: every positive, negatives at a rate, weighted back.
+
+    Opening an opportunity is rare (about 2% of account-snapshots in the sample worlds), so most
+    of the rows the trees read are negatives that say the same thing again. Above ``min_rows``
+    labelled rows to fit, negatives are kept at the rate ``r`` that leaves about
+    ``negatives_per_positive`` of them per positive, and each kept negative weighs ``1/r``. A row's
+    draw is a seeded uniform number by its position in the stacked frame, which the snapshot
+    builder lays out in a fixed order: reruns keep the same rows, and the backtest origins and the
+    published fit, which read subsets of one frame, agree on every row they share.
+    """
+
+    negatives_per_positive: float = 10.0
+    min_rows: int = 500_000
+    seed: int = 17
+
+    def rate(self, label: np.ndarray) -> float:
+        """The share of negatives kept when fitting on rows labelled ``label`` (1.0: no sampling)."""
+        positives = int(np.count_nonzero(label == 1))
+        negatives = int(np.count_nonzero(label == 0))
+        if positives + negatives < self.min_rows or positives == 0 or negatives == 0:
+            return 1.0
+        return min(1.0, self.negatives_per_positive * positives / negatives)
+
+    def kept(self, label: np.ndarray, rate: float) -> np.ndarray:
+        """Mask of the rows of a frame labelled ``label`` (NaN: unlabelled) that a sample at ``rate`` keeps."""
+        if rate >= 1.0:
+            return np.ones(len(label), dtype=bool)
+        draw = np.random.default_rng(self.seed).random(len(label))
+        return (label == 1) | (draw < rate)
+
+
+NO_SAMPLING = NegativeSampling(negatives_per_positive=float("inf"))
+
+
+@dataclass
+class TrainingRows:
+    """The rows one readiness fit reads: masks over the stacked frame, and the negatives' sampling rate."""
+
+    fitting: np.ndarray
+    calibration: np.ndarray
+    rate: float = 1.0
+
+    def weight(self, label: np.ndarray) -> np.ndarray | None:
+        """Each row's weight in the population, for rows labelled ``label``; None when nothing was sampled."""
+        if self.rate >= 1.0:
+            return None
+        return np.where(label == 1, 1.0, 1.0 / self.rate)
+
+
+def training_rows(train: pd.DataFrame, rows: np.ndarray | None = None,
+                  sampling: NegativeSampling = NegativeSampling()) -> TrainingRows:
+    """The labelled rows (of ``rows``) the trees fit on, all snapshots but the latest, and those the
+    Platt calibration fits on, the latest (with a single snapshot, the trees take it too); both
+    keep every positive and the negatives ``sampling`` draws, at the rate it sets on the fitting rows."""
     label = train["label"].to_numpy(dtype=np.float64)
     taken = ~np.isnan(label) if rows is None else rows & ~np.isnan(label)
     snapshot = train["snapshot_date"].to_numpy()
     dates = np.sort(np.unique(snapshot[taken]))
     calibration = taken & (snapshot == dates[-1])
     fitting = taken & (snapshot < dates[-1]) if len(dates) > 1 else taken
-    return fitting, calibration
+    rate = sampling.rate(label[fitting])
+    if rate < 1.0:
+        kept = sampling.kept(label, rate)
+        fitting, calibration = fitting & kept, calibration & kept
+    return TrainingRows(fitting=fitting, calibration=calibration, rate=rate)
 
 
-def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200,
-                  num_threads: int = 1, rows: np.ndarray | None = None) -> ReadinessModel:
+def fitting_and_calibration_rows(train: pd.DataFrame, rows: np.ndarray | None = None,
+                                 sampling: NegativeSampling = NegativeSampling()) -> tuple[np.ndarray, np.ndarray]:
+    """The two masks of :func:`training_rows`: the rows the trees fit on and those calibration fits on."""
+    chosen = training_rows(train, rows, sampling)
+    return chosen.fitting, chosen.calibration
+
+
+def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200, num_threads: int = 1,
+                  rows: np.ndarray | None = None, sampling: NegativeSampling = NegativeSampling()) -> ReadinessModel:
     """Trees on all but the latest snapshot of ``train`` (of its ``rows``, when given); Platt
-    calibration on the latest. The frame is read through row masks, never copied whole."""
+    calibration on the latest; both on the rows :func:`training_rows` keeps, weighted back to the
+    population when negatives were sampled. The frame is read through row masks, never copied whole."""
     features = feature_columns(spec)
     label = train["label"].to_numpy(dtype=np.float64)
-    fitting, calibration = fitting_and_calibration_rows(train, rows)
-    booster = train_booster(train, label[fitting], features, num_rounds, num_threads, rows=fitting)
+    chosen = training_rows(train, rows, sampling)
+    booster = train_booster(train, label[chosen.fitting], features, num_rounds, num_threads,
+                            weight=chosen.weight(label[chosen.fitting]), rows=chosen.fitting)
     model = ReadinessModel(booster=booster, features=features, spec=spec)
-    margin = model.margin(train, calibration).reshape(-1, 1)
-    calibration_label = label[calibration].astype(int)
+    margin = model.margin(train, chosen.calibration).reshape(-1, 1)
+    calibration_label = label[chosen.calibration].astype(int)
     if len(np.unique(calibration_label)) == 2:
-        platt = LogisticRegression(C=1e6).fit(margin, calibration_label)
+        platt = LogisticRegression(C=1e6).fit(margin, calibration_label,
+                                              sample_weight=chosen.weight(calibration_label))
         model.platt_slope = float(platt.coef_[0, 0])
         model.platt_intercept = float(platt.intercept_[0])
     return model
@@ -212,6 +287,7 @@ class ReadinessResult:
     origins: list[dict] = field(default_factory=list)
     train_rows: int = 0
     training_window: tuple[str, str] = ("", "")
+    negative_sampling: dict = field(default_factory=dict)
 
     @property
     def forward(self) -> dict:
@@ -220,7 +296,8 @@ class ReadinessResult:
 
 
 def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_origins: int = 3,
-             num_rounds: int = 200, num_threads: int = 1) -> list[dict]:
+             num_rounds: int = 200, num_threads: int = 1,
+             sampling: NegativeSampling = NegativeSampling()) -> list[dict]:
     """Rolling-origin evaluation: for each origin ``T``, train on what was known at ``T``, test on ``T``.
 
     Each result holds the model metrics on the origin's snapshot and the AUC of the two baselines a
@@ -229,7 +306,8 @@ def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_orig
     When the history is shorter than two horizons no origin has two fully labelled earlier
     snapshots; the backtest then trains on every earlier snapshot, whose label windows overlap the
     origin's, and says so (``protocol``); it then also tests on accounts kept out of training, so
-    an account's own overlapping label cannot be memorised.
+    an account's own overlapping label cannot be memorised. Each origin's model is fitted on a
+    sample when ``sampling`` says so; it is tested on every labelled row of the origin.
     """
     dates = sorted(pd.to_datetime(stacked.loc[stacked["label"].notna(), "snapshot_date"].unique()))
     horizon = pd.Timedelta(days=horizon_days)
@@ -247,15 +325,14 @@ def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_orig
         if protocol == "overlapping_labels":
             held_out = stacked["account_key"].isin(_held_out_accounts(stacked["account_key"])).to_numpy()
             train, test = train & ~held_out, test & held_out
-        model = fit_readiness(stacked, spec, num_rounds, num_threads, rows=train)
-        test = stacked[test]
-        probability = model.predict(test)
-        report = classification_report(test["label"], probability)
+        model = fit_readiness(stacked, spec, num_rounds, num_threads, rows=train, sampling=sampling)
+        label = stacked["label"].to_numpy(dtype=np.float64)[test]
+        report = classification_report(label, model.predict(stacked, test))
         report.update(origin=T.date().isoformat(), protocol=protocol,
                       train_rows=int((train & stacked["label"].notna().to_numpy()).sum()),
                       trained_through=max(train_dates).date().isoformat(),
-                      baseline_auc_intent_only=auc(test["label"], test[INTENT_BASELINE]),
-                      baseline_auc_map_only=auc(test["label"], test[MAP_BASELINE]))
+                      baseline_auc_intent_only=auc(label, stacked[INTENT_BASELINE].to_numpy()[test]),
+                      baseline_auc_map_only=auc(label, stacked[MAP_BASELINE].to_numpy()[test]))
         results.append(report)
     return results
 
@@ -279,7 +356,7 @@ def forward_measurement(origins: list[dict], forward_origin: date) -> dict:
 def summarize_evaluation(origins: list[dict], forward_origin: date) -> dict[str, float]:
     """The figures published in ``model_performance``, all numbers.
 
-    ``auc``, ``pr_auc``, ``top_decile_lift``, ``calibration_error``, the two baselines and
+    ``auc``, ``pr_auc``, ``top_decile_lift``, ``calibration_error``, ``brier``, the two baselines and
     ``positive_rate`` are those of the forward measurement (NaN when the history allows none);
     ``forward_rows`` and ``forward_train_rows`` say how many labelled accounts it was measured on
     and trained on, ``forward_overlapping_labels`` is 1 when it came from the short-history
@@ -316,18 +393,21 @@ def published_figures(metadata: dict) -> dict:
 
 def train_readiness(inputs: ScoringInputs, spec: FeatureSpec, as_of: date, horizon_days: int,
                     step_days: int = 28, max_snapshots: int = 16, n_origins: int = 3,
-                    num_rounds: int = 200, num_threads: int = 1) -> ReadinessResult:
+                    num_rounds: int = 200, num_threads: int = 1,
+                    sampling: NegativeSampling = NegativeSampling()) -> ReadinessResult:
     """Backtest (its latest origin is the forward measurement), then fit the model to publish on
-    every snapshot whose labels are complete."""
+    every snapshot whose labels are complete; ``train_rows`` counts every labelled row, sampled or not,
+    and ``negative_sampling`` records the sampling settings and the rate the published fit kept."""
     dates = snapshot_dates(inputs, as_of, horizon_days, step_days, max_snapshots)
     if len(dates) < 2:
         raise ValueError(f"readiness needs at least two training snapshots before {as_of} minus "
                          f"{horizon_days} days; the history has {len(dates)}")
     stacked = training_frame(inputs, spec, dates, horizon_days)
-    origins = backtest(stacked, spec, horizon_days, n_origins, num_rounds, num_threads)
+    origins = backtest(stacked, spec, horizon_days, n_origins, num_rounds, num_threads, sampling)
     for origin in origins:
         origin["forward"] = origin["origin"] == dates[-1].isoformat()
-    model = fit_readiness(stacked, spec, num_rounds, num_threads)
+    model = fit_readiness(stacked, spec, num_rounds, num_threads, sampling=sampling)
     return ReadinessResult(model=model, metrics=summarize_evaluation(origins, dates[-1]), origins=origins,
                            train_rows=int(stacked["label"].notna().sum()),
-                           training_window=(dates[0].isoformat(), dates[-1].isoformat()))
+                           training_window=(dates[0].isoformat(), dates[-1].isoformat()),
+                           negative_sampling={**asdict(sampling), "rate": training_rows(stacked, sampling=sampling).rate})

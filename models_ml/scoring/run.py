@@ -34,7 +34,7 @@ from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.personas import DEFAULT_PERSONA_RULES, PersonaRule, score_contacts
 from models_ml.scoring.priority import assign_priority, estimate_potential
 from models_ml.scoring.quality import GateResult, readiness_gate
-from models_ml.scoring.readiness import model_matrix, published_figures, train_readiness
+from models_ml.scoring.readiness import NegativeSampling, model_matrix, published_figures, train_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry, load_readiness, save_readiness
 
 FIT = "fit"
@@ -68,23 +68,27 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
                 previous_scores: pd.Series | None = None, explain_tiers: tuple[str, ...] = ("A", "B"),
                 num_threads: int = 1, step_days: int = 28,
                 persona_rules: tuple[PersonaRule, ...] = DEFAULT_PERSONA_RULES, retrain: bool = True,
-                stale_sources: tuple[str, ...] | None = None) -> ScoringOutput:
+                stale_sources: tuple[str, ...] | None = None,
+                sampling: NegativeSampling = NegativeSampling()) -> ScoringOutput:
     """Score every account and contact as of ``as_of``; with ``retrain``, train and register readiness and fit first.
 
     Without ``retrain`` nothing is trained or stored (unless no usable fit model is stored): the active
     version scores and the gate judges its stored figures. ``stale_sources`` (the weekly sources
     that missed the latest week, in words; None: not measured) goes on the active readiness row of
-    ``model_performance``.
+    ``model_performance``. ``sampling`` says how readiness training samples its negatives when the
+    training set is large.
     """
     published = registry.published(READINESS)
     previous_metrics = registry.metadata(READINESS, published).get("metrics") if published else None
     trained_version = None
     if retrain:
         spec = feature_spec(inputs, as_of)
-        trained = train_readiness(inputs, spec, as_of, horizon_days, step_days=step_days, num_threads=num_threads)
+        trained = train_readiness(inputs, spec, as_of, horizon_days, step_days=step_days, num_threads=num_threads,
+                                  sampling=sampling)
         trained_version = save_readiness(registry, trained.model, as_of, {
             "metrics": trained.metrics, "backtest": trained.origins, "train_rows": trained.train_rows,
-            "training_window": list(trained.training_window), "horizon_days": horizon_days})
+            "training_window": list(trained.training_window), "horizon_days": horizon_days,
+            "negative_sampling": trained.negative_sampling})
     model, meta = load_readiness(registry)
     metrics = trained.metrics if retrain else dict(meta.get("metrics", {}))
 
