@@ -3,10 +3,11 @@
 Integration and quality tests read the same run, so the suite pays for the pipeline once.
 Under pytest-xdist (``make test`` runs two workers) every test is put in a group that keeps its
 expensive fixtures on one worker: the tests that read the session's pipeline run share one
-group, tests of a folder with session fixtures of its own share that folder's group, and every
-other test keeps to its module, so a module-scoped fixture is built once. The groups that run the
-pipeline go to the front of the queue, the session's own run first: it is the longest chain of work,
-and a worker that picks it up last holds the suite open while the other sits idle.
+group, so do the tests that read the hand-written alignments' runs (tests/integration/conftest.py),
+tests of a folder with session fixtures of its own share that folder's group, and every other test
+keeps to its module, so a module-scoped fixture is built once. The longest groups go to the front of
+the queue, longest first: a worker takes its next group while its last two tests still run, so a long
+group taken late holds the suite open while the other worker sits idle.
 """
 
 from __future__ import annotations
@@ -18,22 +19,38 @@ import pytest
 from tests.support import SAMPLE_SEED, PipelineRun, terrain
 
 PIPELINE_FIXTURES = {"pipeline_run", "sample_world"}
+ALIGNMENT_FIXTURES = {"alignment_runs"}
 FOLDERS_WITH_SESSION_FIXTURES = ("tests/unit/dbt", "tests/unit/scoring", "tests/unit/sample_world")
 PIPELINE_FOLDERS = ("tests/integration/", "tests/quality/")
+# Groups by the work they do, most first (each several full `terrain run`s or dbt builds); a group not
+# named here follows them, integration modules before the rest, in the order pytest collects them.
+LONGEST_GROUPS = (
+    "tests/integration/test_foreign_landing.py",
+    "alignment_runs",
+    "pipeline_run",
+    "tests/unit/dbt",
+    "tests/integration/test_time_machine.py",
+    "tests/unit/scoring",
+    "tests/integration/test_ui.py",
+    "tests/unit/orchestration/test_disk_drills.py",
+)
 
 
 def _xdist_group(item: pytest.Item) -> str:
-    if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if PIPELINE_FIXTURES & fixtures:
         return "pipeline_run"
+    if ALIGNMENT_FIXTURES & fixtures:
+        return "alignment_runs"
     module = Path(str(item.fspath)).relative_to(Path(__file__).resolve().parents[1]).as_posix()
     folder = next((f for f in FOLDERS_WITH_SESSION_FIXTURES if module.startswith(f + "/")), None)
     return folder or module
 
 
 def _queue_rank(group: str) -> int:
-    if group == "pipeline_run":
-        return 0
-    return 1 if group.startswith(PIPELINE_FOLDERS) else 2
+    if group in LONGEST_GROUPS:
+        return LONGEST_GROUPS.index(group)
+    return len(LONGEST_GROUPS) + (0 if group.startswith(PIPELINE_FOLDERS) else 1)
 
 
 def _name_group_in_node_id(item: pytest.Item, group: str) -> None:

@@ -22,55 +22,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.integration.alignment_landings import BUILDERS, UNASSIGNED, Alignment, add_intent_week
-from tests.support import DataRootPaths, terrain
+from tests.integration.alignment_landings import BUILDERS, UNASSIGNED, add_intent_week
+from tests.integration.alignment_runs import AlignmentRun, run_alignment
 
 pytestmark = pytest.mark.integration
 
 LANDINGS = sorted(BUILDERS)
 
 
-@dataclass(frozen=True)
-class AlignmentRun(DataRootPaths):
-    alignment: Alignment
-    data: Path
-    returncode: int
-    output: str
-
-    @property
-    def crm_file(self) -> Path:
-        return self.data / "serving" / "crm" / "account_updates_full.csv"
-
-    def query(self, sql: str, db: Path | None = None) -> pd.DataFrame:
-        con = duckdb.connect(str(db or self.warehouse), read_only=True)
-        try:
-            return con.execute(sql).df()
-        finally:
-            con.close()
-
-
-def _run(alignment: Alignment, data: Path, env: dict | None = None) -> AlignmentRun:
-    result = terrain("run", "--landing", str(alignment.root), "--data", str(data), env=env)
-    return AlignmentRun(alignment, data, result.returncode, result.stdout + result.stderr)
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """One `terrain run` per landing zone, made on first use and shared by every test."""
-    done: dict[str, AlignmentRun] = {}
-
-    def get(name: str) -> AlignmentRun:
-        if name not in done:
-            base = tmp_path_factory.mktemp(f"alignment_{name}")
-            done[name] = _run(BUILDERS[name](base / "landing"), base / "data")
-        return done[name]
-
-    return get
-
-
 @pytest.fixture(scope="module", params=LANDINGS)
-def run(request, runs) -> AlignmentRun:
-    return runs(request.param)
+def run(request, alignment_runs) -> AlignmentRun:
+    """The session's `terrain run` of one landing zone (tests/integration/conftest.py)."""
+    return alignment_runs(request.param)
 
 
 def _companies(run: AlignmentRun, columns: str) -> pd.DataFrame:
@@ -223,9 +186,9 @@ def _plan_rows(db: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def fail_safe(runs, tmp_path_factory) -> FailSafe:
+def fail_safe(alignment_runs, tmp_path_factory) -> FailSafe:
     """The kinds landing's published run, copied, then next week's intent with a plan that fails."""
-    first = runs("kinds")
+    first = alignment_runs("kinds")
     assert first.returncode == 0, "the fail-safe case needs a published plan first:\n" + first.output[-3000:]
     base = tmp_path_factory.mktemp("fail_safe")
     landing, data = base / "landing", base / "data"
@@ -237,7 +200,7 @@ def fail_safe(runs, tmp_path_factory) -> FailSafe:
     config.write_text(yaml.safe_dump(_frozen_book_config(first), sort_keys=False), encoding="utf-8")
     plan_before = _plan_rows(first.serving)
     crm_before = pd.read_csv(first.crm_file, dtype=str)
-    second = _run(next_week, data, env={"TERRAIN_CONFIG": str(config)})
+    second = run_alignment(next_week, data, env={"TERRAIN_CONFIG": str(config)})
     return FailSafe(first, second, as_of, plan_before, crm_before)
 
 

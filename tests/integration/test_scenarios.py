@@ -1,8 +1,14 @@
 """``terrain plan``: what-if scenarios beside the default plan, published only on request, each a
-run of the ``territory_scenario`` job on the data root's Dagster instance."""
+run of the ``territory_scenario`` job on the data root's Dagster instance.
+
+The scenarios are planned on a copy of the data root of a hand-written alignment's run (the ``kinds``
+landing, a few hundred accounts, shared with test_alignments.py), where a plan takes seconds, not
+on the sample world's, where it takes a minute; the plan checks of the sample world's own run are
+read from that run."""
 
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 
 import dagster as dg
@@ -10,6 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.integration.alignment_runs import AlignmentRun
 from tests.support import terrain
 
 pytestmark = pytest.mark.integration
@@ -17,6 +24,17 @@ pytestmark = pytest.mark.integration
 PLAN_TABLES = [dg.AssetKey(["marts", name]) for name in ("territory_plan", "territory_plan_summary", "territory_plan_metrics")]
 PUBLISHED_KEYS = [dg.AssetKey(["territory", "plan_published"]), dg.AssetKey(["marts", "crm_account_updates"]),
                   dg.AssetKey(["serving", "published_marts"])]
+
+
+@pytest.fixture(scope="module")
+def scored_root(alignment_runs, tmp_path_factory) -> AlignmentRun:
+    """A copy of the kinds landing's scored and published data root, Dagster history included, for
+    `terrain plan` to add scenarios to without touching the run the alignment tests read."""
+    run = alignment_runs("kinds")
+    assert run.returncode == 0, run.output[-3000:]
+    data = tmp_path_factory.mktemp("scenarios") / "data"
+    shutil.copytree(run.data, data)
+    return AlignmentRun(run.alignment, data, run.returncode, run.output)
 
 
 def _query(run, sql):
@@ -49,27 +67,27 @@ def _materialized_by(instance, key: dg.AssetKey):
     return event.run_id, {name: value.value for name, value in event.asset_materialization.metadata.items()}
 
 
-def test_scenario_is_stored_for_review_then_published_as_stored(pipeline_run):
+def test_scenario_is_stored_for_review_then_published_as_stored(scored_root):
     """`terrain plan` stores a what-if beside the default without touching the CRM file; `--publish` of the
     same scenario then sends that stored plan to the CRM without planning again."""
-    assert pipeline_run.returncode == 0
-    crm_before = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
-    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--data", str(pipeline_run.data))
+    assert scored_root.returncode == 0
+    crm_before = pd.read_csv(scored_root.data / "serving/crm/account_updates.csv", dtype=str)
+    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--data", str(scored_root.data))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Not published" in result.stdout
-    scenarios = _query(pipeline_run, "select scenario_id, count(*) as n from marts.territory_plan group by 1")
+    scenarios = _query(scored_root, "select scenario_id, count(*) as n from marts.territory_plan group by 1")
     assert set(scenarios.scenario_id) == {"proposed", "wider_band"}
     assert scenarios.n.nunique() == 1
-    metrics = _query(pipeline_run, "select alignment, max(max_abs_deviation_pct) as worst from marts.territory_plan_metrics "
+    metrics = _query(scored_root, "select alignment, max(max_abs_deviation_pct) as worst from marts.territory_plan_metrics "
                                    "where scenario_id = 'wider_band' group by 1")
     worst = dict(zip(metrics.alignment, metrics.worst))
     assert worst["proposed"] <= 15.0 + 1e-6
     assert {"current", "equal_count"} <= set(worst)
-    published = _query(pipeline_run, "select distinct scenario_id from territory.plan_published")
+    published = _query(scored_root, "select distinct scenario_id from territory.plan_published")
     assert published.scenario_id.tolist() == ["proposed"]
-    crm_after = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str)
+    crm_after = pd.read_csv(scored_root.data / "serving/crm/account_updates.csv", dtype=str)
     pd.testing.assert_frame_equal(crm_before, crm_after)
-    with _instance(pipeline_run) as instance:
+    with _instance(scored_root) as instance:
         planned, config = _latest_scenario_run(instance)
         assert planned.status == dg.DagsterRunStatus.SUCCESS
         assert (config["scenario_id"], config["tolerance"], config["publish"]) == ("wider_band", 0.15, False)
@@ -80,18 +98,18 @@ def test_scenario_is_stored_for_review_then_published_as_stored(pipeline_run):
         for key in PUBLISHED_KEYS:
             assert _materialized_by(instance, key)[0] != planned.run_id, key.to_user_string()
 
-    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--publish", "--data", str(pipeline_run.data))
+    result = terrain("plan", "--scenario", "wider_band", "--tolerance", "0.15", "--publish", "--data", str(scored_root.data))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert f"as stored by run {planned.run_id}" in result.stdout and "not planned again" in result.stdout
-    plan = _query(pipeline_run, "select p.account_key, p.proposed_territory_id from marts.territory_plan p "
+    plan = _query(scored_root, "select p.account_key, p.proposed_territory_id from marts.territory_plan p "
                                 "where scenario_id = 'wider_band'")
-    keys = _query(pipeline_run, "select record_id as Id, account_key from identity.account_keys where record_source = 'crm'")
+    keys = _query(scored_root, "select record_id as Id, account_key from identity.account_keys where record_source = 'crm'")
     expected = keys.merge(plan, on="account_key").set_index("Id")["proposed_territory_id"]
-    crm = pd.read_csv(pipeline_run.data / "serving/crm/account_updates.csv", dtype=str).set_index("Id")
+    crm = pd.read_csv(scored_root.data / "serving/crm/account_updates.csv", dtype=str).set_index("Id")
     joined = crm.join(expected, how="inner")
     assert len(joined) > 0
     assert (joined["Proposed_Territory__c"] == joined["proposed_territory_id"]).all()
-    with _instance(pipeline_run) as instance:
+    with _instance(scored_root) as instance:
         run, config = _latest_scenario_run(instance)
         assert run.status == dg.DagsterRunStatus.SUCCESS and run.run_id != planned.run_id
         assert (config["scenario_id"], config["publish"]) == ("wider_band", True)
@@ -102,11 +120,11 @@ def test_scenario_is_stored_for_review_then_published_as_stored(pipeline_run):
         assert _materialized_by(instance, PUBLISHED_KEYS[0])[1]["scenario_id"] == "wider_band"
 
 
-def test_unknown_segment_is_a_clear_error(pipeline_run):
-    result = terrain("plan", "--scenario", "typo", "--territories", "Smb=4", "--data", str(pipeline_run.data))
+def test_unknown_segment_is_a_clear_error(scored_root):
+    result = terrain("plan", "--scenario", "typo", "--territories", "Smal=4", "--data", str(scored_root.data))
     assert result.returncode == 2
-    assert "unknown segment" in result.stderr and "Smb" in result.stderr
-    with _instance(pipeline_run) as instance:
+    assert "unknown segment" in result.stderr and "Smal" in result.stderr
+    with _instance(scored_root) as instance:
         configs = [r.run_config["ops"]["plan_scenario"]["config"]
                    for r in instance.get_runs(filters=dg.RunsFilter(job_name="territory_scenario"))]
         assert "typo" not in {config["scenario_id"] for config in configs}

@@ -27,8 +27,7 @@ import requests
 from dagster import AssetKey, Definitions
 from PIL import Image
 
-from tests.integration.foreign_landing import build_foreign_landing
-from tests.support import REPO, terrain
+from tests.support import REPO
 
 pytestmark = pytest.mark.integration
 
@@ -80,17 +79,21 @@ class Webserver:
 
 
 @pytest.fixture(scope="module")
-def ui(tmp_path_factory):
+def ui(alignment_runs, tmp_path_factory):
     """The webserver on the instance of a data root that ``terrain run`` built from a small landing zone,
-    so the UI has a run, materializations and checks to show, as it has for a user."""
+    so the UI has a run, materializations and checks to show, as it has for a user: a copy of the
+    session's run of the hand-written ``kinds`` landing (tests/integration/conftest.py), its Dagster
+    home pointed at the copy as terrain points a moved data root's."""
     from orchestration.assets.dbt import ensure_manifest
+    from orchestration.automation.instance import dagster_home, dagster_yaml
 
     ensure_manifest()  # parsed here, once, rather than by the webserver's code server and this process at once
-    base = tmp_path_factory.mktemp("ui")
-    landing, data = base / "landing", base / "data"
-    build_foreign_landing(landing)
-    run = terrain("run", "--landing", str(landing), "--data", str(data))
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    run = alignment_runs("kinds")
+    assert run.returncode == 0, run.output[-3000:]
+    data = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(run.data, data)
+    home = dagster_home(data)
+    (home / "dagster.yaml").write_text(dagster_yaml(home), encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "TERRAIN_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"),
            "TERRAIN_DUCKDB_PATH": str(data / "warehouse" / "terrain.duckdb")}

@@ -1,9 +1,16 @@
-"""Build the dbt project once per session on a small warehouse in a temporary directory."""
+"""Build the dbt project once per session on a small warehouse in a temporary directory.
+
+Every dbt call of these tests reuses one parse of the project. dbt keys its saved parse
+(``partial_parse.msgpack``) to the profile, which names the warehouse; each test's warehouse is
+``terrain.duckdb`` in the folder dbt runs in, so the profile is the same for all of them, and each
+call starts from the parse state the session saved once instead of parsing the project again.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,16 +37,32 @@ class DbtBuild:
             return con.execute(sql, params or []).fetchall()
 
 
+WAREHOUSE_NAME = "terrain.duckdb"
+PARSE_STATE = "partial_parse.msgpack"
+SAVED_PARSE = "dbt_parse_state"
+
+
 def run_dbt(args: list[str], warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
-    """Run the dbt CLI of this environment against `warehouse`, keeping target/ and logs/ out of the repo."""
+    """Run the dbt CLI of this environment against `warehouse`, keeping target/ and logs/ out of the repo.
+
+    dbt runs in the warehouse's folder and names it by its file name, the one profile of every call.
+    The first call's parse state is kept beside `work_dir` (in the session's temporary folder, where
+    every fixture makes its own) and seeds the target folder of each later one.
+    """
+    assert warehouse.name == WAREHOUSE_NAME, f"name the warehouse {WAREHOUSE_NAME}: dbt's parse is keyed to it"
     dbt = Path(sys.executable).parent / "dbt"
     env = {
         **os.environ,
-        "TERRAIN_DUCKDB_PATH": str(warehouse),
+        "TERRAIN_DUCKDB_PATH": WAREHOUSE_NAME,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }
-    return subprocess.run(
+    saved = work_dir.parent / SAVED_PARSE / PARSE_STATE
+    target = work_dir / "target"
+    if saved.exists() and not (target / PARSE_STATE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(saved, target / PARSE_STATE)
+    result = subprocess.run(
         [
             str(dbt), *args,
             "--profiles-dir", str(DBT_PROJECT_DIR),
@@ -47,12 +70,16 @@ def run_dbt(args: list[str], warehouse: Path, work_dir: Path) -> subprocess.Comp
             "--target-path", str(work_dir / "target"),
             "--log-path", str(work_dir / "logs"),
         ],
-        cwd=REPO_ROOT,
+        cwd=warehouse.parent,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
+    if result.returncode == 0 and not saved.exists() and (target / PARSE_STATE).exists():
+        saved.parent.mkdir(exist_ok=True)
+        shutil.copy2(target / PARSE_STATE, saved)
+    return result
 
 
 def _build(warehouse: Path, work_dir: Path, args: list[str]) -> DbtBuild:

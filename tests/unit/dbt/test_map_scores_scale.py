@@ -8,9 +8,7 @@ delivered ``A1`` to ``score_normalized`` without the shared warehouse fixture.
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -18,8 +16,8 @@ import pandas as pd
 import pytest
 
 from orchestration.ingest import ingest_source
+from tests.unit.dbt.conftest import run_dbt
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 SCORED_AT = "2026-02-01T10:00:00Z"
 
 # email -> (system, score as delivered, grade); the expected 0-100 score is in NORMALIZED.
@@ -55,15 +53,8 @@ def _write_csv(path: Path, rows) -> None:
 
 
 def _dbt_build(warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TERRAIN_DUCKDB_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "DO_NOT_TRACK": "1"}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build",
-         "--select", "public_suffixes", "free_mail_domains", "stg_map__scores", "int_map_scores_normalized",
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")],
-        cwd=DBT_PROJECT_DIR.parent, env=env, capture_output=True, text=True, timeout=600,
-    )
+    return run_dbt(["build", "--select", "public_suffixes", "free_mail_domains", "stg_map__scores",
+                    "int_map_scores_normalized"], warehouse, work_dir)
 
 
 @pytest.fixture(scope="module")
