@@ -216,6 +216,7 @@ class NegativeSampling:
         return (label == 1) | (draw < rate)
 
 
+DEFAULT_SAMPLING = NegativeSampling()
 NO_SAMPLING = NegativeSampling(negatives_per_positive=float("inf"))
 
 
@@ -235,7 +236,7 @@ class TrainingRows:
 
 
 def training_rows(train: pd.DataFrame, rows: np.ndarray | None = None,
-                  sampling: NegativeSampling = NegativeSampling()) -> TrainingRows:
+                  sampling: NegativeSampling = DEFAULT_SAMPLING) -> TrainingRows:
     """The labelled rows (of ``rows``) the trees fit on, all snapshots but the latest, and those the
     Platt calibration fits on, the latest (with a single snapshot, the trees take it too); both
     keep every positive and the negatives ``sampling`` draws, at the rate it sets on the fitting rows."""
@@ -253,14 +254,14 @@ def training_rows(train: pd.DataFrame, rows: np.ndarray | None = None,
 
 
 def fitting_and_calibration_rows(train: pd.DataFrame, rows: np.ndarray | None = None,
-                                 sampling: NegativeSampling = NegativeSampling()) -> tuple[np.ndarray, np.ndarray]:
+                                 sampling: NegativeSampling = DEFAULT_SAMPLING) -> tuple[np.ndarray, np.ndarray]:
     """The two masks of :func:`training_rows`: the rows the trees fit on and those calibration fits on."""
     chosen = training_rows(train, rows, sampling)
     return chosen.fitting, chosen.calibration
 
 
 def fit_readiness(train: pd.DataFrame, spec: FeatureSpec, num_rounds: int = 200, num_threads: int = 1,
-                  rows: np.ndarray | None = None, sampling: NegativeSampling = NegativeSampling()) -> ReadinessModel:
+                  rows: np.ndarray | None = None, sampling: NegativeSampling = DEFAULT_SAMPLING) -> ReadinessModel:
     """Trees on all but the latest snapshot of ``train`` (of its ``rows``, when given); Platt
     calibration on the latest; both on the rows :func:`training_rows` keeps, weighted back to the
     population when negatives were sampled. The frame is read through row masks, never copied whole."""
@@ -297,7 +298,7 @@ class ReadinessResult:
 
 def backtest(stacked: pd.DataFrame, spec: FeatureSpec, horizon_days: int, n_origins: int = 3,
              num_rounds: int = 200, num_threads: int = 1,
-             sampling: NegativeSampling = NegativeSampling()) -> list[dict]:
+             sampling: NegativeSampling = DEFAULT_SAMPLING) -> list[dict]:
     """Rolling-origin evaluation: for each origin ``T``, train on what was known at ``T``, test on ``T``.
 
     Each result holds the model metrics on the origin's snapshot and the AUC of the two baselines a
@@ -394,7 +395,7 @@ def published_figures(metadata: dict) -> dict:
 def train_readiness(inputs: ScoringInputs, spec: FeatureSpec, as_of: date, horizon_days: int,
                     step_days: int = 28, max_snapshots: int = 16, n_origins: int = 3,
                     num_rounds: int = 200, num_threads: int = 1,
-                    sampling: NegativeSampling = NegativeSampling()) -> ReadinessResult:
+                    sampling: NegativeSampling = DEFAULT_SAMPLING) -> ReadinessResult:
     """Backtest (its latest origin is the forward measurement), then fit the model to publish on
     every snapshot whose labels are complete; ``train_rows`` counts every labelled row, sampled or not,
     and ``negative_sampling`` records the sampling settings and the rate the published fit kept."""

@@ -34,7 +34,7 @@ from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.personas import DEFAULT_PERSONA_RULES, PersonaRule, score_contacts
 from models_ml.scoring.priority import assign_priority, estimate_potential
 from models_ml.scoring.quality import GateResult, readiness_gate
-from models_ml.scoring.readiness import NegativeSampling, model_matrix, published_figures, train_readiness
+from models_ml.scoring.readiness import DEFAULT_SAMPLING, NegativeSampling, model_matrix, published_figures, train_readiness
 from models_ml.scoring.registry import READINESS, ModelRegistry, load_readiness, save_readiness
 
 FIT = "fit"
@@ -69,7 +69,7 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
                 num_threads: int = 1, step_days: int = 28,
                 persona_rules: tuple[PersonaRule, ...] = DEFAULT_PERSONA_RULES, retrain: bool = True,
                 stale_sources: tuple[str, ...] | None = None,
-                sampling: NegativeSampling = NegativeSampling()) -> ScoringOutput:
+                sampling: NegativeSampling = DEFAULT_SAMPLING) -> ScoringOutput:
     """Score every account and contact as of ``as_of``; with ``retrain``, train and register readiness and fit first.
 
     Without ``retrain`` nothing is trained or stored (unless no usable fit model is stored): the active
