@@ -1,9 +1,9 @@
 {#-
     The weeks a weekly-partitioned run builds. Dagster's weekly assets export the run's first and last
     Monday as TERRAIN_WEEK_FROM and TERRAIN_WEEK_TO; an incremental model keeps only the rows of those
-    weeks (and, with lookback_days, the days before the first that a rolling figure needs), and
-    delete+insert replaces exactly those weeks. A full refresh, or a run without a window (a bare
-    `dbt build`), builds every week. The variables are read only when the model runs, never while dbt
+    weeks (and, with lookback_days, the days before the first that a rolling figure needs); its
+    pre-hook deletes those weeks first, so a week whose rows all went away is emptied too. A full
+    refresh, or a run without a window (a bare `dbt build`), builds every week. The variables are read only when the model runs, never while dbt
     parses, so a new week does not make dbt parse the project again.
 -#}
 {% macro in_week_window(column, lookback_days=0) -%}

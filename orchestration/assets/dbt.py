@@ -336,8 +336,9 @@ def _dbt_build(context: dg.AssetExecutionContext, settings: Settings, extra_args
 
 def _weekly_dbt_build(context: dg.AssetExecutionContext, settings: Settings):
     """The weekly models for the run's weeks: their first and last Monday go to dbt in the environment
-    (macros/week_window.sql), so each incremental model replaces those weeks only. A run the command
-    line tags as a full rebuild (``terrain run --full``) rebuilds every week from the staging views."""
+    (macros/week_window.sql), so each incremental model replaces those weeks only. A run tagged full
+    (``terrain run --full``, a first run, or any run :mod:`orchestration.automation.refresh` decides
+    must be full) rebuilds every week from the staging views."""
     first, last = window_weeks(context)
     full = context.run.tags.get(REFRESH_TAG) == FULL
     context.log.info(f"weekly models: {'every week (full refresh)' if full else f'weeks {first} to {last}'}")

@@ -1,17 +1,21 @@
 """What a run rebuilds: every asset, or only the weeks newly delivered and what depends on them.
 
 ``terrain run`` is incremental by default. When the only new files since the data root's last
-successful run are weekly deliveries (intent, marketing activity, lead scores), and neither the
-settings nor the dbt models nor Terrain itself changed, the run loads them, builds their weeks of
-the weekly models, and rebuilds what reads those sources: the scoring date moves to the new week,
-so the market figures, the scores (with the active model: retraining keeps its own cadence), the
-plan and the serving copy follow. Entity resolution, the CRM's staging and the weeks already built
-are left as they are, and the result equals a full rebuild on the same files.
+successful run are weekly deliveries (intent, marketing activity, lead scores) dated within the
+weekly partitions, and neither the settings, the dbt models nor Terrain's version changed, the run
+loads them, builds their weeks of the weekly models (and the three weeks after a late week, already
+built, whose momentum reads it), and rebuilds what reads those sources: the scoring date moves to
+the new week, so the market figures, the scores (with the active model: retraining keeps its own
+cadence), the plan and the serving copy follow. Entity resolution, the CRM's staging and the other
+weeks are left as they are, and the tables equal a full rebuild on the same files
+(tests/integration/test_foreign_landing.py compares them). Python code edited in place under the
+same version is not seen: after such an edit, run ``--full``.
 
 Anything else makes the run full: a first run, ``--full``, a new CRM, territory or firmographic
 file (it can change which company a domain or e-mail belongs to, and so every week already built),
-or a changed ``terrain.yaml`` or model. A run with nothing new rebuilds the latest week, which
-changes nothing.
+rows dated before the first partition or after the week in progress, another landing zone, or a
+changed ``terrain.yaml`` or model. A full run rebuilds the weekly models from every week
+(``--full-refresh``). A run with nothing new rebuilds the latest week, which changes nothing.
 
 ``<data root>/state/last_refresh.json`` holds what the last successful run started from: the
 landing zone's files, the fingerprint of settings, models and version, and the weeks built. A run
@@ -27,13 +31,13 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
 import duckdb
 
-from orchestration.assets.partitions import WEEK_COLUMNS, clip_to_partitions, last_partition_week, range_tags
+from orchestration.assets.partitions import FIRST_WEEK, WEEK_COLUMNS, clip_to_partitions, last_partition_week, range_tags
 from orchestration.automation.landing import LandingFile, landing_files
 from orchestration.ingest.registry import SOURCES, Source
 from orchestration.ingest.weeks import monday_of
@@ -44,6 +48,10 @@ REFRESH_TAG = "terrain/refresh"
 REFRESH_ID_TAG = "terrain/refresh_id"
 WEEKS_TAG = "terrain/weeks"
 FULL, INCREMENTAL = "full", "incremental"
+DATA_DIR_TAG = "terrain/data_dir"
+MOMENTUM_WEEKS = 3
+"""Intent momentum compares a week with the three before it (int_intent_weekly), so a changed week
+changes the momentum of the three after it: an incremental run rebuilds those too, when built."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,10 @@ def loaded_weeks(warehouse: Path) -> set[date]:
     """The first and last week the weekly raw tables already hold (empty on a new data root)."""
     if not warehouse.exists():
         return set()
-    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return set()
     try:
         weeks: set[date] = set()
         for table, column in WEEK_COLUMNS.items():
@@ -206,16 +217,20 @@ def plan_refresh(landing_dir: Path, data_dir: Path, digest: str, full_requested:
     else:
         reason = ""
     new_weeks = new_file_weeks(landing_dir, [name for name in new if name not in other])
+    newest = last_partition_week(now)
+    if not reason and new_weeks and (min(new_weeks) < FIRST_WEEK or max(new_weeks) > newest):
+        reason = f"rows dated outside the weekly partitions ({FIRST_WEEK} to {newest})"
     if reason:
         weeks = new_weeks | loaded_weeks(data_dir / "warehouse" / "terrain.duckdb")
         if same_landing:
             weeks |= {date.fromisoformat(state[key]) for key in ("first_week", "last_week") if state.get(key)}
-        newest = last_partition_week(now)
         first, last = (min(weeks), max(weeks)) if weeks else (newest, newest)
         first, last = clip_to_partitions(first, last, now)
         return Refresh(True, first, last, reason, files, tuple(new))
     if new_weeks:
-        first, last = clip_to_partitions(min(new_weeks), max(new_weeks), now)
+        built = date.fromisoformat(state["last_week"])
+        momentum_reach = min(max(new_weeks) + timedelta(weeks=MOMENTUM_WEEKS), max(built, max(new_weeks)))
+        first, last = clip_to_partitions(min(new_weeks), momentum_reach, now)
         return Refresh(False, first, last, f"{len(new)} new weekly file(s)", files, tuple(new))
     latest = date.fromisoformat(state["last_week"])
     return Refresh(False, latest, latest, "nothing new: the latest week again", files, tuple(new))

@@ -23,7 +23,7 @@ import dagster as dg
 from orchestration.assets.partitions import WEEKLY_SOURCES
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
-from orchestration.automation.refresh import REFRESH_ID_TAG, complete_refresh, plan_refresh, run_fingerprint, write_pending
+from orchestration.automation.refresh import DATA_DIR_TAG, REFRESH_ID_TAG, complete_refresh, plan_refresh, run_fingerprint, write_pending
 from orchestration.resources import TerrainPaths, default_data_dir
 
 SENSOR_NAME = "landing_zone_deliveries"
@@ -85,7 +85,8 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
             dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(context.repository_def.asset_graph),
             key=lambda key: key.to_user_string())
         request = dg.RunRequest(run_key=run_key(new), asset_selection=incremental,
-                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags()})
+                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags(),
+                                      DATA_DIR_TAG: str(Path(paths.data_dir).resolve())})
         return dg.SensorResult(run_requests=[request], cursor=_cursor(settled))
 
     return landing_zone_deliveries
@@ -101,7 +102,8 @@ def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
                                       "<data>/state/last_refresh.json, so the next run rebuilds only what is new.")
     def record_successful_refresh(context: dg.RunStatusSensorContext):
         refresh_id = context.dagster_run.tags.get(REFRESH_ID_TAG)
-        if refresh_id and complete_refresh(Path(default_data_dir()), refresh_id):
+        data_dir = Path(context.dagster_run.tags.get(DATA_DIR_TAG) or default_data_dir())
+        if refresh_id and complete_refresh(data_dir, refresh_id):
             context.log.info(f"run {context.dagster_run.run_id} recorded as the last refresh")
 
     return record_successful_refresh

@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='week_start',
         on_schema_change='append_new_columns',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
     )
 }}
 

@@ -204,3 +204,22 @@ def test_the_daemon_records_a_successful_sensor_run_as_the_last_refresh(landing,
         recorder(context)
     assert read_state(data)["landing_files"].keys() == refresh.files.keys()
     assert plan_refresh(landing, data, "v1", now=NOW).reason == "nothing new: the latest week again"
+
+
+def test_a_late_week_rebuilds_the_built_weeks_whose_momentum_reads_it(landing, tmp_path):
+    data = tmp_path / "data"
+    write_state(data, plan_refresh(landing, data, "v1", now=NOW), landing, "v1")
+    for week in ("2026-11-16", "2026-11-23"):
+        _write(landing / "intent" / "bombora" / f"surge_{week}.csv", BOMBORA)
+    write_state(data, plan_refresh(landing, data, "v1", now=NOW), landing, "v1")
+    _write(landing / "intent" / "bombora" / "restated_2026-11-09.csv", BOMBORA)
+    refresh = plan_refresh(landing, data, "v1", now=NOW)
+    assert (refresh.full, refresh.first_week, refresh.last_week) == (False, date(2026, 11, 9), date(2026, 11, 23))
+
+
+def test_rows_outside_the_partitions_make_the_run_full(landing, tmp_path):
+    data = tmp_path / "data"
+    write_state(data, plan_refresh(landing, data, "v1", now=NOW), landing, "v1")
+    _write(landing / "intent" / "bombora" / "surge_2014-06-02.csv", BOMBORA)
+    refresh = plan_refresh(landing, data, "v1", now=NOW)
+    assert refresh.full and refresh.reason == "rows dated outside the weekly partitions (2015-01-05 to 2026-11-30)"
