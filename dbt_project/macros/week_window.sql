@@ -16,3 +16,18 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    The configuration every weekly-partitioned model shares: incremental on week_start, its run's weeks
+    deleted first (see in_week_window), columns a later version adds appended.
+-#}
+{% macro weekly_partitioned() -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='week_start',
+        on_schema_change='append_new_columns',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
+    ) }}
+{%- endmacro %}

@@ -3,15 +3,7 @@
     features can apply the decay as of any week (week_start <= t). Partitioned by week (see
     macros/week_window.sql): a run replaces its weeks only.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='week_start',
-        on_schema_change='append_new_columns',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
-    )
-}}
+{{ weekly_partitioned() }}
 select
     account_key,
     week_start,

@@ -13,15 +13,7 @@
     Partitioned by week (see macros/week_window.sql): a run builds its weeks only, reading the three
     weeks before the first of them for momentum, and replaces those weeks.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='week_start',
-        on_schema_change='append_new_columns',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
-    )
-}}
+{{ weekly_partitioned() }}
 {%- set topics = var('intent_topics') %}
 with
 

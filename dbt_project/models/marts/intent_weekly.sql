@@ -1,15 +1,7 @@
 {#-
     Partitioned by week like int_intent_weekly (see macros/week_window.sql): a run replaces its weeks.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='week_start',
-        on_schema_change='append_new_columns',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
-    )
-}}
+{{ weekly_partitioned() }}
 
 select
     cast(account_key as varchar) as account_key,
