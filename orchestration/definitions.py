@@ -1,8 +1,8 @@
 """The Terrain code location: every asset, check, job, schedule and sensor, assembled.
 
-The weekly refresh leaves territory design out: a plan is a decision reps' books follow for a
-season, not a figure to redraw because a week of intent moved the scoring date; the week's scores
-are published beside the plan already published. All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
+The weekly refresh (the schedule's job, an incremental ``terrain run``, a run the landing sensor
+starts for new weekly files) leaves territory design out (:mod:`orchestration.assets.selections`).
+All steps write one DuckDB file, which allows a single writer, so jobs use the in-process executor
 and run their steps one after another. A run launched without a ``terrain/source`` tag of its own
 was launched from the UI; the command line, the schedule and the sensor tag theirs.
 """
@@ -14,7 +14,7 @@ import dagster as dg
 from orchestration.assets import freshness, identity, ingest, reference, scoring, territories
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
-from orchestration.assets.territories import PLAN_KEYS
+from orchestration.assets.selections import WEEKLY_REFRESH, weekly_refresh_keys
 from orchestration.automation.instance import source_tags
 from orchestration.automation.schedule import schedule_settings, weekly_schedule
 from orchestration.automation.sensor import landing_sensor, refresh_recorder
@@ -47,11 +47,9 @@ main_job = dg.define_asset_job(
     tags=source_tags("ui"),
 )
 
-WEEKLY_SOURCES = freshness.WEEKLY_SOURCES
-
 weekly_intent_job = dg.define_asset_job(
     "weekly_intent_refresh",
-    selection=dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values()),
+    selection=WEEKLY_REFRESH,
     description="Load the week's intent and marketing activity and refresh everything that depends on it except "
                 "the territory plan: scores, history and the CRM file are this week's, territories the published "
                 "plan's until `terrain run` or `terrain plan` makes another.",
@@ -61,10 +59,8 @@ weekly_intent_job = dg.define_asset_job(
 
 
 def incremental_selection() -> list[dg.AssetKey]:
-    """What an incremental ``terrain run`` rebuilds: the weekly sources and everything downstream of them."""
-    graph = defs.resolve_asset_graph()
-    return sorted(dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(graph),
-                  key=lambda key: key.to_user_string())
+    """What an incremental ``terrain run`` rebuilds: the weekly refresh's assets."""
+    return weekly_refresh_keys(defs.resolve_asset_graph())
 
 
 weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())

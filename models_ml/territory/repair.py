@@ -114,7 +114,7 @@ class _Plan:
     def stays_connected_without(self, t: int, u: int) -> bool:
         """Whether territory t is still connected once u leaves (BFS on t's own units)."""
         near = [v for v in self.p.neighbours[u] if v in self.members[t]]
-        if len(near) <= 1:
+        if len(near) <= 1 or self._joined_around(u, near):
             return True
         targets = set(near[1:])
         seen, queue = {near[0], u}, deque([near[0]])
@@ -125,6 +125,18 @@ class _Plan:
                     targets.discard(v)
                     queue.append(v)
         return not targets
+
+    def _joined_around(self, u: int, near: list[int]) -> bool:
+        """Whether u's neighbours in its territory touch one another without u: then any path through u
+        goes around it, so the territory stays connected. A cheap sufficient test that spares most BFS."""
+        ring = set(near)
+        seen, stack = {near[0]}, [near[0]]
+        while stack:
+            for v in self.p.neighbours[stack.pop()]:
+                if v in ring and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        return len(seen) == len(ring)
 
     def pieces(self, t: int) -> list[set[int]]:
         members = self.members[t]
@@ -257,16 +269,11 @@ def _transfer(plan: _Plan, donor: int, receiver: int, amount: float) -> int:
     """
     p = plan.p
     moved, left, empties = 0, amount, 0
+    border = set(_border(plan, donor, receiver))
     while left > plan.eps:
-        options = []
-        for u in plan.members[donor]:
-            if p.metric[u] >= 2 * left or receiver not in plan.allowed[u]:
-                continue
-            if not any(plan.a[v] == receiver for v in p.neighbours[u]):
-                continue
-            if not plan.within_capacity(receiver, p.n_accounts[u]):
-                continue
-            options.append((p.metric[u] <= 0, float(p.cost[u, receiver] - p.cost[u, donor]) / max(p.metric[u], plan.eps), u))
+        options = [(p.metric[u] <= 0, float(p.cost[u, receiver] - p.cost[u, donor]) / max(p.metric[u], plan.eps), u)
+                   for u in border
+                   if p.metric[u] < 2 * left and plan.within_capacity(receiver, p.n_accounts[u])]
         for empty, *_, u in sorted(options):
             if empty and empties >= MAX_EMPTY_STEPS:
                 return moved
@@ -275,10 +282,27 @@ def _transfer(plan: _Plan, donor: int, receiver: int, amount: float) -> int:
                 moved += 1
                 empties += empty
                 left -= p.metric[u]
+                border.discard(u)
+                border.update(v for v in p.neighbours[u] if v in plan.members[donor] and receiver in plan.allowed[v])
                 break
         else:
             return moved
     return moved
+
+
+def _border(plan: _Plan, donor: int, receiver: int):
+    """The donor's units that may join the receiver: allowed there and touching it on the map.
+
+    Found once per transfer and kept up to date as units move: a transfer only moves units from the
+    donor to the receiver, so a unit touching the receiver keeps touching it, and only the neighbours
+    of a unit that moved can join the border.
+    """
+    p = plan.p
+    donors = plan.members[donor]
+    for t in plan.members[receiver]:
+        for u in p.neighbours[t]:
+            if u in donors and receiver in plan.allowed[u]:
+                yield u
 
 
 def _rebalance(plan: _Plan, deadline: float) -> int:

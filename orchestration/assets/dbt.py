@@ -16,6 +16,8 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
+from packaging.version import Version
 
 from orchestration.assets.partitions import WEEKLY_BACKFILL, WEEKLY_PARTITIONS, window_weeks
 from orchestration.assets.pictures import model_pictures
@@ -213,6 +216,13 @@ class DataRootDbtCli(DbtCliResource):
 
     def cli(self, args: Sequence[str], *, target_path: Path | None = None, **kwargs: Any) -> DbtCliInvocation:
         return super().cli(args, target_path=target_path or dbt_target_path(), **kwargs)
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        """The installed dbt-core's version, read from its package metadata: dagster-dbt would start
+        ``dbt --version`` (a whole dbt start-up, about 1.5 s) for it in each step, and the dbt it runs is
+        this environment's own."""
+        return Version(package_version("dbt-core"))
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         """No adapter in the Dagster process: dagster-dbt builds one (loading the profile, the project and

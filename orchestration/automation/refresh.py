@@ -6,8 +6,9 @@ weekly partitions, and neither the settings, the dbt models nor Terrain's versio
 loads them, builds their weeks of the weekly models (and the three weeks after a late week, already
 built, whose momentum reads it), and rebuilds what reads those sources: the scoring date moves to
 the new week, so the market figures, the scores (with the active model: retraining keeps its own
-cadence), the plan and the serving copy follow. Entity resolution, the CRM's staging and the other
-weeks are left as they are, and the tables equal a full rebuild on the same files
+cadence), history and the serving copy follow; the territory plan stays the one published
+(:mod:`orchestration.assets.selections`). Entity resolution, the CRM's staging and the other weeks
+are left as they are, and the market tables and scores equal a full rebuild on the same files
 (tests/integration/test_foreign_landing.py compares them). Python code edited in place under the
 same version is not seen: after such an edit, run ``--full``.
 

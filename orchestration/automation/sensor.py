@@ -1,7 +1,7 @@
 """The landing sensor: a run of the main job when new or changed deliveries land.
 
 The run is what ``terrain run`` would start (:mod:`orchestration.automation.refresh`): the new
-weeks and what depends on them when only weekly sources delivered, else everything.
+weeks and what depends on them but the territory plan when only weekly sources delivered, else everything.
 
 The cursor is the landing zone's file list (path, modification time, size) as last seen, so files
 already seen never start a second run, and each run request's key is a digest of the files that
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.partitions import WEEKLY_SOURCES
+from orchestration.assets.selections import weekly_refresh_keys
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
 from orchestration.automation.refresh import DATA_DIR_TAG, REFRESH_ID_TAG, complete_refresh, plan_refresh, run_fingerprint, write_pending
@@ -81,9 +81,7 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
         refresh = plan_refresh(landing, Path(paths.data_dir), digest)
         write_pending(Path(paths.data_dir), refresh, landing, digest)
         context.log.info(f"requesting a {refresh.describe()}")
-        incremental = None if refresh.full else sorted(
-            dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream().resolve(context.repository_def.asset_graph),
-            key=lambda key: key.to_user_string())
+        incremental = None if refresh.full else weekly_refresh_keys(context.repository_def.asset_graph)
         request = dg.RunRequest(run_key=run_key(new), asset_selection=incremental,
                                 tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags(),
                                       DATA_DIR_TAG: str(Path(paths.data_dir).resolve())})

@@ -101,13 +101,37 @@ def _last_run_materializations(data: Path) -> dict[str, set[str | None]]:
         instance.dispose()
 
 
+PLAN_TABLES = ("marts.territory_plan", "marts.territory_plan_summary", "marts.territory_plan_metrics")
+
+
+def assert_same_proposals(published: Path, refreshed: Path) -> None:
+    """The CRM file of ``refreshed`` proposes the territories ``published``'s did, account for account."""
+    crm = pd.read_csv(refreshed / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
+    before = pd.read_csv(published / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
+    both = crm.index.intersection(before.index)
+    assert len(both) >= 0.9 * len(before)
+    assert crm.loc[both, "Proposed_Territory__c"].equals(before.loc[both, "Proposed_Territory__c"])
+
+
+def without_the_plan(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables an incremental week and a full rebuild share: all but the plan and what only the plan decides
+    (the CRM file's proposed territory, reps' books under the published plan), which a full rebuild designs
+    again and a weekly refresh keeps."""
+    kept = {name: frame for name, frame in frames.items() if name not in PLAN_TABLES}
+    kept["marts.crm_account_updates"] = kept["marts.crm_account_updates"].drop(columns="Proposed_Territory__c")
+    books = kept["marts.rep_accounts"]
+    kept["marts.rep_accounts"] = books[books["plan"] == "current"].reset_index(drop=True)
+    return kept
+
+
 def _rows_before(frame: pd.DataFrame, week: str) -> pd.DataFrame:
     return frame[pd.to_datetime(frame.week_start) < pd.Timestamp(week)].reset_index(drop=True)
 
 
 def test_a_new_week_builds_its_partition_and_what_depends_on_it_and_keeps_the_earlier_weeks(foreign_run, weekly_run):
     """Week n+1 alone: its partition of the weekly assets, the models reading them, the scores with the
-    active model, the plan and the serving copy; not the CRM, entity resolution or earlier weeks."""
+    active model and the serving copy; not the CRM, entity resolution, earlier weeks or territory design:
+    the plan and the CRM file's proposed territories stay those weeks 1..n published."""
     assert weekly_run.returncode == 0, weekly_run.stdout[-4000:] + weekly_run.stderr[-4000:]
     assert f"incremental run (2 new weekly file(s)); week of {foreign_run.new_week}" in weekly_run.stdout
     built = _last_run_materializations(foreign_run.data)
@@ -116,8 +140,9 @@ def test_a_new_week_builds_its_partition_and_what_depends_on_it_and_keeps_the_ea
     assert {key: built.get(key) for key in weekly} == {key: {foreign_run.new_week} for key in weekly}
     assert {"marts/account_priority", "marts/account_priority_history", "intermediate/int_as_of",
             "serving/published_marts"} <= set(built)
+    assert {"marts/crm_account_updates", "marts/rep_accounts"} <= set(built)
     assert not {"raw/crm_accounts", "raw/firmographics", "identity/account_keys", "staging/stg_crm__accounts",
-                "intermediate/int_companies_unified"} & set(built)
+                "intermediate/int_companies_unified", "marts/territory_plan", "territory/plan_published"} & set(built)
 
     before = tables(foreign_run.weeks_1_to_n / "warehouse" / "terrain.duckdb", ("marts",))
     after = tables(foreign_run.data / "warehouse" / "terrain.duckdb", ("marts",))
@@ -129,6 +154,9 @@ def test_a_new_week_builds_its_partition_and_what_depends_on_it_and_keeps_the_ea
     assert foreign_run.new_week in history_weeks and len(history_weeks) == 2
     assert (set(after["marts.intent_weekly"].week_start.astype(str)) - set(before["marts.intent_weekly"].week_start.astype(str))
             == {foreign_run.new_week})
+    for name in PLAN_TABLES:
+        assert_same_tables({name: before[name]}, {name: after[name]})
+    assert_same_proposals(foreign_run.weeks_1_to_n, foreign_run.data)
     models = ["model_name", "model_version", "is_active", "auc", "train_rows"]
     assert_same_tables({"models": before["marts.model_performance"][models]},  # scored with the active model, not retrained
                        {"models": after["marts.model_performance"][models]})
@@ -166,7 +194,7 @@ def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_increment
     (SIGKILL) the moment each stage starts, one stage after the other, then run to the end. The serving copy
     is never half written, the run history shows the killed runs failed, not running for ever, and the
     completed full rebuild leaves the same marts and serving copy as the incremental run of week n+1 (the
-    same active model: retraining is not due)."""
+    same active model: retraining is not due), but for the plan, which the full rebuild designs again."""
     assert weekly_run.returncode == 0
     data = foreign_run.landing.parent / "killed"
     shutil.copytree(foreign_run.weeks_1_to_n, data, ignore=shutil.ignore_patterns("terrain.lock"))
@@ -180,8 +208,8 @@ def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_increment
     assert final.returncode == 0, final.stdout[-3000:] + final.stderr[-3000:]
     assert "marked failed in the run history" in final.stdout and "full run (--full)" in final.stdout
     incremental = foreign_run.data / "warehouse" / "terrain.duckdb"
-    assert_same_tables(tables(incremental, ("intermediate", "marts")),
-                       tables(data / "warehouse" / "terrain.duckdb", ("intermediate", "marts")))
+    assert_same_tables(without_the_plan(tables(incremental, ("intermediate", "marts"))),
+                       without_the_plan(tables(data / "warehouse" / "terrain.duckdb", ("intermediate", "marts"))))
     assert serving_tables(serving) == serving_tables(foreign_run.data / "serving" / "terrain.duckdb")
     instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
     try:
@@ -226,10 +254,6 @@ def test_the_weekly_refresh_rescores_and_publishes_on_the_published_plan(foreign
     assert "territory_design" not in steps
     after = tables(warehouse, ("marts",))
     assert foreign_run.new_week in set(after["marts.intent_weekly"].week_start.astype(str))
-    for name in ("marts.territory_plan", "marts.territory_plan_summary", "marts.territory_plan_metrics"):
+    for name in PLAN_TABLES:
         assert_same_tables({name: before[name]}, {name: after[name]})
-    crm = pd.read_csv(copy / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
-    published = pd.read_csv(foreign_run.weeks_1_to_n / "serving" / "crm" / "account_updates.csv", dtype=str).set_index("Id")
-    both = crm.index.intersection(published.index)
-    assert len(both) >= 0.9 * len(published)
-    assert crm.loc[both, "Proposed_Territory__c"].equals(published.loc[both, "Proposed_Territory__c"])
+    assert_same_proposals(foreign_run.weeks_1_to_n, copy)

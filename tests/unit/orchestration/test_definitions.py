@@ -80,8 +80,10 @@ def test_kinds_name_the_tools_behind_each_asset():
 
 
 def test_the_weekly_refresh_scores_and_publishes_without_planning_territories_again():
+    """The schedule's job and an incremental ``terrain run`` rebuild the same assets, the plan not among them."""
     from orchestration.assets.publish import PUBLISHED
     from orchestration.assets.territories import PLAN_KEYS
+    from orchestration.definitions import incremental_selection
 
     weekly = defs.resolve_job_def("weekly_intent_refresh").asset_layer.selected_asset_keys
     main = defs.resolve_job_def("terrain_main").asset_layer.selected_asset_keys
@@ -89,4 +91,5 @@ def test_the_weekly_refresh_scores_and_publishes_without_planning_territories_ag
                                                             "weekly_changes", "crm_account_updates")}
     assert refreshed | {PUBLISHED, dg.AssetKey(["raw", "intent_bombora"])} <= weekly
     assert not set(PLAN_KEYS.values()) & weekly
+    assert incremental_selection() == sorted(weekly, key=lambda key: key.to_user_string())
     assert set(PLAN_KEYS.values()) <= main

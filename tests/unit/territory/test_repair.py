@@ -114,3 +114,37 @@ def test_repair_never_moves_locked_or_named_accounts():
     free = joined[~joined["account_key"].isin(pinned)]
     for t, group in free.groupby("proposed_territory_id"):
         assert territory_is_contiguous(set(group["county_fips"]), set(), adjacency), t
+
+
+def test_the_shortcuts_agree_with_the_plain_definitions_on_random_plans():
+    """The border kept during a transfer and the local test before a BFS change how fast the repair runs,
+    not what it decides: on random two-territory splits they agree with the definitions."""
+    from models_ml.territory.repair import _border, _Plan
+
+    rows, cols = 7, 8
+    rng = np.random.default_rng(3)
+    problem = grid_problem(rows, cols, np.ones(rows * cols), roots=[0, rows * cols - 1])
+    for _ in range(40):
+        plan = _Plan(problem, rng.integers(0, 2, rows * cols), tolerance=0.1)
+        for donor, receiver in ((0, 1), (1, 0)):
+            expected = {u for u in plan.members[donor] if any(plan.a[v] == receiver for v in problem.neighbours[u])}
+            assert set(_border(plan, donor, receiver)) == expected
+            for u in plan.members[donor]:
+                assert plan.stays_connected_without(donor, u) == (
+                    len(_pieces_of(plan.members[donor] - {u}, problem.neighbours))
+                    <= len(_pieces_of(plan.members[donor], problem.neighbours)))
+
+
+def _pieces_of(units: set[int], neighbours: list[list[int]]) -> list[set[int]]:
+    left, pieces = set(units), []
+    while left:
+        piece = {min(left)}
+        stack = [min(left)]
+        while stack:
+            for v in neighbours[stack.pop()]:
+                if v in left and v not in piece:
+                    piece.add(v)
+                    stack.append(v)
+        pieces.append(piece)
+        left -= piece
+    return pieces

@@ -1,0 +1,24 @@
+"""What a weekly refresh rebuilds, in one place for the schedule's job, ``terrain run`` and the landing sensor.
+
+A week's deliveries (intent, marketing activity and lead scores) reload their partition and refresh
+everything that reads them: the weekly models, the scoring date, the scores with the active model,
+history, the CRM file and the serving copy. Territory design is left out: a plan is a decision reps'
+books follow for a season, not a figure to redraw because a week of intent moved the scoring date, so
+the week's scores are published beside the plan already published. A new CRM, territory or
+firmographic file, a changed ``terrain.yaml``, ``terrain run --full`` or ``terrain plan`` designs the
+plan again.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.partitions import WEEKLY_SOURCES
+from orchestration.assets.territories import PLAN_KEYS
+
+WEEKLY_REFRESH = dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values())
+
+
+def weekly_refresh_keys(asset_graph) -> list[dg.AssetKey]:
+    """The asset keys of :data:`WEEKLY_REFRESH` in ``asset_graph``, in a stable order."""
+    return sorted(WEEKLY_REFRESH.resolve(asset_graph), key=lambda key: key.to_user_string())
