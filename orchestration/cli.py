@@ -114,13 +114,15 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
 
     from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
     from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
-    from orchestration.automation.refresh import complete_refresh, plan_refresh, run_fingerprint, write_pending
+    from orchestration.automation.refresh import REFRESH_ID_TAG, complete_refresh, discard_refresh, plan_refresh, run_fingerprint, write_pending
     from orchestration.definitions import defs, incremental_selection
 
     remember_landing(data_dir, landing_dir, files)
     print(f"Terrain: landing {landing_dir} -> data {data_dir}", flush=True)
     instance = dg.DagsterInstance.get()
     for run_id in fail_abandoned_runs(instance):
+        abandoned = instance.get_run_by_id(run_id)
+        discard_refresh(data_dir, abandoned.tags.get(REFRESH_ID_TAG, "") if abandoned else "")
         print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
     digest = run_fingerprint()
     refresh = plan_refresh(landing_dir, data_dir, digest, full_requested=args.full)
@@ -136,6 +138,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
             raise_on_error=False,
         )
     except Exception as exc:
+        discard_refresh(data_dir, refresh.refresh_id)
         full = disk_full_message(exception_texts(exc), data_dir)
         if full is None:
             raise
@@ -145,6 +148,8 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
     code = print_summary(result, data_dir, elapsed)
     if code == 0:
         complete_refresh(data_dir, refresh.refresh_id)
+    else:
+        discard_refresh(data_dir, refresh.refresh_id)
     full = disk_full_message(step_failure_texts(result), data_dir)
     if full is not None:
         print(f"terrain run: {full}", file=sys.stderr)

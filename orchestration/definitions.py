@@ -17,7 +17,7 @@ from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.selections import WEEKLY_REFRESH, weekly_refresh_keys
 from orchestration.automation.instance import source_tags
 from orchestration.automation.schedule import schedule_settings, weekly_schedule
-from orchestration.automation.sensor import landing_sensor, refresh_recorder
+from orchestration.automation.sensor import failed_refresh_discarder, landing_sensor, refresh_recorder
 from orchestration.planning.job import territory_scenario
 from orchestration.resources import terrain_paths_from_env
 
@@ -66,13 +66,14 @@ def incremental_selection() -> list[dg.AssetKey]:
 weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())
 landing_zone_sensor = landing_sensor(main_job)
 refresh_recorded = refresh_recorder(main_job)
+failed_refresh_discarded = failed_refresh_discarder(main_job)
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=python_checks,
     jobs=[main_job, weekly_intent_job, territory_scenario],
     schedules=[weekly_intent_schedule],
-    sensors=[landing_zone_sensor, refresh_recorded],
+    sensors=[landing_zone_sensor, refresh_recorded, failed_refresh_discarded],
     resources={"paths": terrain_paths_from_env(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

@@ -23,7 +23,8 @@ landing zone's files, the fingerprint of settings, models and version, and the w
 about to start leaves the same record under ``state/pending/<terrain/refresh_id>.json``; it becomes
 the last refresh only when the run succeeds (``terrain run`` does it itself, the daemon's
 ``record_successful_refresh`` sensor for the runs the landing sensor starts), so a failed or killed
-run's files count as new again.
+run's files count as new again. A failed run's record is dropped (by ``terrain run``, or the daemon's
+``discard_failed_refresh`` sensor), and a killed run's when the next ``terrain run`` marks it failed.
 """
 
 from __future__ import annotations
@@ -149,6 +150,15 @@ def complete_refresh(data_dir: Path, refresh_id: str) -> Path | None:
     path = _write_json(data_dir / STATE_FILE, {**record, "written_at": datetime.now(UTC).isoformat()})
     pending.unlink(missing_ok=True)
     return path
+
+
+def discard_refresh(data_dir: Path, refresh_id: str) -> bool:
+    """Drop the pending record of the run ``refresh_id``, which failed or was canceled: its files stay new
+    for the next run, and the pending folder keeps only runs still to finish. Whether there was one."""
+    pending = data_dir / PENDING_FOLDER / f"{refresh_id}.json"
+    existed = pending.exists()
+    pending.unlink(missing_ok=True)
+    return existed
 
 
 def write_state(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str) -> Path:

@@ -23,7 +23,15 @@ import dagster as dg
 from orchestration.assets.selections import weekly_refresh_keys
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
-from orchestration.automation.refresh import DATA_DIR_TAG, REFRESH_ID_TAG, complete_refresh, plan_refresh, run_fingerprint, write_pending
+from orchestration.automation.refresh import (
+    DATA_DIR_TAG,
+    REFRESH_ID_TAG,
+    complete_refresh,
+    discard_refresh,
+    plan_refresh,
+    run_fingerprint,
+    write_pending,
+)
 from orchestration.resources import TerrainPaths, default_data_dir
 
 SENSOR_NAME = "landing_zone_deliveries"
@@ -105,3 +113,20 @@ def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
             context.log.info(f"run {context.dagster_run.run_id} recorded as the last refresh")
 
     return record_successful_refresh
+
+
+def failed_refresh_discarder(job) -> dg.RunFailureSensorDefinition:
+    """A sensor dropping the pending record of each failed run of ``job``, so the pending folder holds only
+    runs still to finish (the failed run's files stay new for the next one)."""
+
+    @dg.run_failure_sensor(monitored_jobs=[job], name="discard_failed_refresh",
+                           default_status=dg.DefaultSensorStatus.RUNNING,
+                           description="Drops a failed run's pending record under <data>/state/pending, so the "
+                                       "next run takes its files as new.")
+    def discard_failed_refresh(context: dg.RunFailureSensorContext):
+        refresh_id = context.dagster_run.tags.get(REFRESH_ID_TAG)
+        data_dir = Path(context.dagster_run.tags.get(DATA_DIR_TAG) or default_data_dir())
+        if refresh_id and discard_refresh(data_dir, refresh_id):
+            context.log.info(f"pending record of failed run {context.dagster_run.run_id} dropped")
+
+    return discard_failed_refresh

@@ -207,6 +207,7 @@ def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_increment
     final = terrain("run", "--landing", str(foreign_run.landing), "--data", str(data), "--full")
     assert final.returncode == 0, final.stdout[-3000:] + final.stderr[-3000:]
     assert "marked failed in the run history" in final.stdout and "full run (--full)" in final.stdout
+    assert list((data / "state" / "pending").glob("*.json")) == []  # the killed runs' records dropped
     incremental = foreign_run.data / "warehouse" / "terrain.duckdb"
     assert_same_tables(without_the_plan(tables(incremental, ("intermediate", "marts"))),
                        without_the_plan(tables(data / "warehouse" / "terrain.duckdb", ("intermediate", "marts"))))

@@ -12,8 +12,10 @@ import pytest
 
 from orchestration.assets.partitions import FIRST_WEEK, WEEKLY_PARTITIONS, WEEKLY_SOURCES, clip_to_partitions, last_partition_week
 from orchestration.automation.refresh import (
+    DATA_DIR_TAG,
     FULL,
     INCREMENTAL,
+    PENDING_FOLDER,
     REFRESH_ID_TAG,
     REFRESH_TAG,
     complete_refresh,
@@ -23,7 +25,7 @@ from orchestration.automation.refresh import (
     write_state,
 )
 from orchestration.automation.schedule import previous_week, weekly_schedule
-from orchestration.automation.sensor import landing_sensor, refresh_recorder
+from orchestration.automation.sensor import failed_refresh_discarder, landing_sensor, refresh_recorder
 from orchestration.ingest.delivered_weeks import delivered_weeks
 from orchestration.ingest.registry import SOURCES
 from orchestration.resources import TerrainPaths
@@ -204,6 +206,36 @@ def test_the_daemon_records_a_successful_sensor_run_as_the_last_refresh(landing,
         recorder(context)
     assert read_state(data)["landing_files"].keys() == refresh.files.keys()
     assert plan_refresh(landing, data, "v1", now=NOW).reason == "nothing new: the latest week again"
+
+
+def test_the_daemon_drops_a_failed_runs_pending_record_and_its_files_stay_new(landing, tmp_path):
+    data = tmp_path / "data"
+    refresh = plan_refresh(landing, data, "v1", now=NOW)
+    write_pending(data, refresh, landing, "v1")
+    pending = data / PENDING_FOLDER / f"{refresh.refresh_id}.json"
+    assert pending.exists()
+
+    @dg.op
+    def load() -> None:
+        """Stands in for a step that fails."""
+        raise RuntimeError("the warehouse could not be written")
+
+    @dg.job
+    def terrain_main():
+        load()
+
+    discarder = failed_refresh_discarder(terrain_main)
+    with dg.instance_for_test() as instance:
+        run = terrain_main.execute_in_process(instance=instance, raise_on_error=False,
+                                              tags={REFRESH_ID_TAG: refresh.refresh_id, DATA_DIR_TAG: str(data)})
+        failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0]
+        context = dg.build_run_status_sensor_context(sensor_name=discarder.name, dagster_instance=instance,
+                                                     dagster_run=run.dagster_run,
+                                                     dagster_event=failure.event_log_entry.dagster_event)
+        discarder(context.for_run_failure())
+    assert not pending.exists()
+    assert complete_refresh(data, refresh.refresh_id) is None
+    assert plan_refresh(landing, data, "v1", now=NOW).reason == "first run on this data root"
 
 
 def test_a_late_week_rebuilds_the_built_weeks_whose_momentum_reads_it(landing, tmp_path):
