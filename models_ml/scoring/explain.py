@@ -12,12 +12,16 @@ the reasons describe the model, not the exact fold that scored the row); only fi
 technographic factors can appear there, worded against the customers the model learned from.
 
 SHAP costs ~1.7 s per 10k rows on these machines, so callers explain only the rows people read
-(tiers A and B, or the top N per territory) and leave the others empty.
+(tiers A and B, or the top N per territory) and leave the others empty, and a weekly run sends to
+SHAP only the rows whose values changed since the last run (:mod:`models_ml.scoring.reason_cache`).
+The words are written a factor at a time over all the rows that rank it, not row by row.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import lightgbm as lgb
 import numpy as np
@@ -26,8 +30,10 @@ import pandas as pd
 from models_ml.scoring.features import FeatureSpec, slug
 from models_ml.scoring.fit import FitResult
 from models_ml.scoring.readiness import ReadinessModel
+from models_ml.scoring.reason_cache import ReasonCache, decode, encode, model_digest, row_keys
 
 SEPARATOR = " | "
+SHAP_CHUNK_ROWS = 20_000
 N_REASONS = 3
 
 
@@ -54,100 +60,146 @@ def factor_of(feature: str) -> str:
     return "customer"
 
 
-def _n(value: object) -> int:
-    return 0 if value is None or pd.isna(value) else int(round(float(value)))
+class Rows:
+    """The rows of a snapshot that need one factor worded, read a column at a time.
+
+    Phrasing a million-row snapshot row by row (``iterrows``) cost more than the rest of the
+    wording; reading each column once for all the rows that need it costs a fraction of that.
+    A column the snapshot lacks reads as missing, as ``row.get`` did.
+    """
+
+    def __init__(self, frame: pd.DataFrame, positions: np.ndarray):
+        self.frame, self.positions = frame, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def values(self, column: str) -> list:
+        if column not in self.frame.columns:
+            return [None] * len(self)
+        return self.frame[column].iloc[self.positions].tolist()
+
+    def numbers(self, column: str) -> np.ndarray:
+        """The column as floats, NaN where missing."""
+        if column not in self.frame.columns:
+            return np.full(len(self), np.nan)
+        return self.frame[column].iloc[self.positions].to_numpy(dtype=float, na_value=np.nan)
+
+    def counts(self, column: str) -> list[int]:
+        """The column rounded half to even to whole numbers, 0 where missing."""
+        values = self.numbers(column)
+        return np.where(np.isnan(values), 0.0, np.rint(values)).astype(np.int64).tolist()
 
 
-def _intent(row: pd.Series, up: bool) -> str:
-    weeks, cluster = _n(row.get("intent_top_cluster_weeks")), row.get("intent_top_cluster")
-    if up and weeks > 0 and isinstance(cluster, str):
-        return f"Surging on {cluster} topics for {weeks} week{'s' if weeks != 1 else ''}"
-    if up:
-        return f"Intent score {_n(row.get('intent_max_score_last_week'))} last week"
-    if _n(row.get("intent_weeks_surging_8")) == 0:
-        return "No intent surge in 8 weeks"
-    return f"Intent cooling (momentum {_n(row.get('intent_momentum'))})"
+Phrase = Callable[[Rows, np.ndarray], list[str]]
 
 
-def _engagement(row: pd.Series, up: bool) -> str:
-    contacts, idle = _n(row.get("eng_engaged_contacts_30d")), row.get("eng_days_since_last_activity")
-    if not up and (pd.isna(idle) or idle >= 90):
-        return "No engagement in 90 days"
-    if contacts > 0:
-        return f"{contacts} engaged contact{'s' if contacts != 1 else ''} in 30 days"
-    return f"Last engagement {_n(idle)} days ago"
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
-def _map(row: pd.Series, up: bool) -> str:
-    score = row.get("map_score_max")
-    if pd.isna(score):
-        return "No contacts scored in marketing automation"
-    return f"{'High' if up else 'Low'} marketing lead score ({_n(score)})"
+def _intent(rows: Rows, up: np.ndarray) -> list[str]:
+    columns = zip(up.tolist(), rows.counts("intent_top_cluster_weeks"), rows.values("intent_top_cluster"),
+                  rows.counts("intent_max_score_last_week"), rows.counts("intent_weeks_surging_8"),
+                  rows.counts("intent_momentum"))
+    return [f"Surging on {cluster} topics for {weeks} week{_plural(weeks, '', 's')}"
+            if is_up and weeks > 0 and isinstance(cluster, str) else
+            f"Intent score {last_week} last week" if is_up else
+            "No intent surge in 8 weeks" if surging == 0 else
+            f"Intent cooling (momentum {momentum})"
+            for is_up, weeks, cluster, last_week, surging, momentum in columns]
 
 
-def _size_label(row: pd.Series) -> str:
+def _engagement(rows: Rows, up: np.ndarray) -> list[str]:
+    idle = rows.numbers("eng_days_since_last_activity")
+    quiet = (np.isnan(idle) | (idle >= 90)).tolist()
+    idle_days = np.where(np.isnan(idle), 0.0, np.rint(idle)).astype(np.int64).tolist()
+    columns = zip(up.tolist(), quiet, rows.counts("eng_engaged_contacts_30d"), idle_days)
+    return ["No engagement in 90 days" if not is_up and is_quiet else
+            f"{contacts} engaged contact{_plural(contacts, '', 's')} in 30 days" if contacts > 0 else
+            f"Last engagement {days} days ago"
+            for is_up, is_quiet, contacts, days in columns]
+
+
+def _map(rows: Rows, up: np.ndarray) -> list[str]:
+    scored = (~np.isnan(rows.numbers("map_score_max"))).tolist()
+    return [f"{'High' if is_up else 'Low'} marketing lead score ({score})" if has_score else
+            "No contacts scored in marketing automation"
+            for is_up, has_score, score in zip(up.tolist(), scored, rows.counts("map_score_max"))]
+
+
+def _size_labels(rows: Rows) -> list[str]:
     """Employees back from the model's log scale, so both wordings name the company's real size."""
-    employees = int(round(np.expm1(row["log_employees"]))) if pd.notna(row.get("log_employees")) else None
-    return f"{employees:,} employees" if employees is not None else "unknown size"
+    log_employees = rows.numbers("log_employees")
+    known = (~np.isnan(log_employees)).tolist()
+    employees = np.rint(np.expm1(np.nan_to_num(log_employees))).astype(np.int64).tolist()
+    return [f"{count:,} employees" if is_known else "unknown size" for is_known, count in zip(known, employees)]
 
 
-def _industry_label(row: pd.Series) -> str:
-    sector = row.get("naics_sector")
-    return f"NAICS {_n(sector)}" if pd.notna(sector) else "Unknown industry"
+def _industry_labels(rows: Rows) -> list[str]:
+    known = (~np.isnan(rows.numbers("naics_sector"))).tolist()
+    return [f"NAICS {sector}" if is_known else "Unknown industry"
+            for is_known, sector in zip(known, rows.counts("naics_sector"))]
 
 
-def _size(row: pd.Series, up: bool) -> str:
-    return f"Company size ({_size_label(row)}) {'matches' if up else 'is unlike'} accounts that buy"
+def _size(rows: Rows, up: np.ndarray) -> list[str]:
+    return [f"Company size ({label}) {'matches' if is_up else 'is unlike'} accounts that buy"
+            for is_up, label in zip(up.tolist(), _size_labels(rows))]
 
 
-def _industry(row: pd.Series, up: bool) -> str:
-    return f"{_industry_label(row)} accounts {'often' if up else 'rarely'} open deals"
+def _industry(rows: Rows, up: np.ndarray) -> list[str]:
+    return [f"{label} accounts {'often' if is_up else 'rarely'} open deals"
+            for is_up, label in zip(up.tolist(), _industry_labels(rows))]
 
 
-def _competitor(row: pd.Series, up: bool) -> str:
-    names = row.get("competitor_products")
-    if _n(row.get("competitor_installs")) > 0 and isinstance(names, str) and names:
-        return f"Uses a competitor's {names}"
-    return "No competitor product installed"
+def _competitor(rows: Rows, up: np.ndarray) -> list[str]:
+    columns = zip(rows.counts("competitor_installs"), rows.values("competitor_products"))
+    return [f"Uses a competitor's {names}" if installs > 0 and isinstance(names, str) and names else
+            "No competitor product installed"
+            for installs, names in columns]
 
 
-def _stack(row: pd.Series, up: bool) -> str:
-    count = _n(row.get("tech_count"))
-    return f"{count} technolog{'ies' if count != 1 else 'y'} installed"
+def _stack(rows: Rows, up: np.ndarray) -> list[str]:
+    return [f"{count} technolog{_plural(count, 'y', 'ies')} installed" for count in rows.counts("tech_count")]
 
 
-def _customer(row: pd.Series, up: bool) -> str:
-    if _n(row.get("is_customer")) > 0:
-        won = _n(row.get("won_deals"))
-        return f"Existing customer ({won} won deal{'s' if won != 1 else ''})" if won else "Existing customer"
-    return "Not yet a customer"
+def _customer(rows: Rows, up: np.ndarray) -> list[str]:
+    columns = zip(rows.counts("is_customer"), rows.counts("won_deals"))
+    return [("Existing customer" if not won else f"Existing customer ({won} won deal{_plural(won, '', 's')})")
+            if customer > 0 else "Not yet a customer"
+            for customer, won in columns]
 
 
-def _lost(row: pd.Series, up: bool) -> str:
-    days = row.get("days_since_last_lost")
-    return "No lost deals on record" if pd.isna(days) else f"Lost a deal {_n(days)} days ago"
+def _lost(rows: Rows, up: np.ndarray) -> list[str]:
+    days = rows.numbers("days_since_last_lost")
+    lost = (~np.isnan(days)).tolist()
+    return [f"Lost a deal {count} days ago" if has_lost else "No lost deals on record"
+            for has_lost, count in zip(lost, rows.counts("days_since_last_lost"))]
 
 
-def _technology(name: str) -> Callable[[pd.Series, bool], str]:
+def _technology(name: str) -> Phrase:
     column = f"tech_{slug(name)}"
-    return lambda row, up: f"Uses {name}" if _n(row.get(column)) > 0 else f"Does not use {name}"
+    return lambda rows, up: [f"Uses {name}" if count > 0 else f"Does not use {name}" for count in rows.counts(column)]
 
 
-def _fit_size(row: pd.Series, up: bool) -> str:
-    return f"Size ({_size_label(row)}) {'like' if up else 'unlike'} existing customers"
+def _fit_size(rows: Rows, up: np.ndarray) -> list[str]:
+    return [f"Size ({label}) {'like' if is_up else 'unlike'} existing customers"
+            for is_up, label in zip(up.tolist(), _size_labels(rows))]
 
 
-def _fit_industry(row: pd.Series, up: bool) -> str:
-    return f"{_industry_label(row)} {'common' if up else 'rare'} among customers"
+def _fit_industry(rows: Rows, up: np.ndarray) -> list[str]:
+    return [f"{label} {'common' if is_up else 'rare'} among customers"
+            for is_up, label in zip(up.tolist(), _industry_labels(rows))]
 
 
-def _fit_stack(row: pd.Series, up: bool) -> str:
-    count, categories = _n(row.get("tech_count")), _n(row.get("tech_category_count"))
-    return (f"Technology stack ({count} product{'s' if count != 1 else ''} in {categories} "
-            f"categor{'ies' if categories != 1 else 'y'}) {'like' if up else 'unlike'} customers'")
+def _fit_stack(rows: Rows, up: np.ndarray) -> list[str]:
+    columns = zip(up.tolist(), rows.counts("tech_count"), rows.counts("tech_category_count"))
+    return [f"Technology stack ({count} product{_plural(count, '', 's')} in {categories} "
+            f"categor{_plural(categories, 'y', 'ies')}) {'like' if is_up else 'unlike'} customers'"
+            for is_up, count, categories in columns]
 
 
-def phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]]:
+def phrase_book(spec: FeatureSpec) -> dict[str, Phrase]:
     book = {"intent": _intent, "engagement": _engagement, "map": _map, "size": _size,
             "industry": _industry, "competitor": _competitor, "stack": _stack,
             "customer": _customer, "lost": _lost}
@@ -155,38 +207,106 @@ def phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]
     return book
 
 
-def fit_phrase_book(spec: FeatureSpec) -> dict[str, Callable[[pd.Series, bool], str]]:
+def fit_phrase_book(spec: FeatureSpec) -> dict[str, Phrase]:
     """The readiness wording, with size, industry and stack said against the customers fit learns from."""
     return {**phrase_book(spec), "size": _fit_size, "industry": _fit_industry, "stack": _fit_stack}
 
 
-def top_reasons(model: ReadinessModel, frame: pd.DataFrame, n_reasons: int = N_REASONS) -> pd.Series:
+def top_reasons(model: ReadinessModel, frame: pd.DataFrame, n_reasons: int = N_REASONS,
+                cache: ReasonCache | None = None) -> pd.Series:
     """``"+ reason | - reason | + reason"`` per row of ``frame`` (a snapshot slice), same index."""
-    return explain(model.booster, model.features, frame, phrase_book(model.spec), n_reasons)
+    return explain(model.booster, model.features, frame, phrase_book(model.spec), n_reasons, cache)
 
 
-def fit_reasons(fit: FitResult, spec: FeatureSpec, frame: pd.DataFrame, n_reasons: int = N_REASONS) -> pd.Series:
+def fit_reasons(fit: FitResult, spec: FeatureSpec, frame: pd.DataFrame, n_reasons: int = N_REASONS,
+                cache: ReasonCache | None = None) -> pd.Series:
     """The fit score's ``"+ reason | - reason | + reason"`` per row of ``frame``, same index."""
-    return explain(fit.booster, fit.features, frame, fit_phrase_book(spec), n_reasons)
+    return explain(fit.booster, fit.features, frame, fit_phrase_book(spec), n_reasons, cache)
 
 
-def explain(booster: lgb.Booster, features: list[str], frame: pd.DataFrame,
-            book: dict[str, Callable[[pd.Series, bool], str]], n_reasons: int = N_REASONS) -> pd.Series:
-    """The ``n_reasons`` business factors with the largest contributions to ``booster``'s margin, worded."""
+def explain(booster: lgb.Booster, features: list[str], frame: pd.DataFrame, book: dict[str, Phrase],
+            n_reasons: int = N_REASONS, cache: ReasonCache | None = None) -> pd.Series:
+    """The ``n_reasons`` business factors with the largest contributions to ``booster``'s margin, worded.
+
+    With a ``cache``, rows whose values it remembers for this model take their ranked factors from
+    it and only the others are sent to SHAP; every row explained is remembered for the next run.
+    """
     if frame.empty:
         return pd.Series(dtype="string", index=frame.index)
-    contributions = booster.predict(frame[features].astype(float), pred_contrib=True)[:, :-1]
-    factors = [factor_of(f) for f in features]
-    names = list(dict.fromkeys(factors))
-    grouping = np.zeros((len(factors), len(names)))
-    grouping[np.arange(len(factors)), [names.index(f) for f in factors]] = 1.0
-    by_factor = contributions @ grouping
+    names = list(dict.fromkeys(factor_of(f) for f in features))
+    matrix = frame[features].astype(float)
+    if cache is None:
+        strongest, raises = strongest_factors(_by_factor(booster, features, names, matrix), n_reasons)
+    else:
+        strongest, raises = _remembered_or_computed(booster, features, names, matrix, n_reasons, cache)
+    return word_ranked(strongest, raises, names, frame, book)
+
+
+def shap_contributions(booster: lgb.Booster, matrix: pd.DataFrame, workers: int | None = None) -> np.ndarray:
+    """LightGBM's ``pred_contrib`` for every row, in row chunks over a thread pool.
+
+    Tree SHAP is most of a scoring run, and LightGBM computes it for a matrix on one core whatever
+    ``num_threads`` says; its C API releases the GIL, so chunks run side by side on every core.
+    Each row's contributions depend on that row alone: the result is the one-call result, bit for bit.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(matrix) < 2 * SHAP_CHUNK_ROWS:
+        return booster.predict(matrix, pred_contrib=True)
+    starts = range(0, len(matrix), SHAP_CHUNK_ROWS)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(lambda start: booster.predict(matrix.iloc[start:start + SHAP_CHUNK_ROWS], pred_contrib=True),
+                         starts)
+        return np.vstack(list(parts))
+
+
+def _by_factor(booster: lgb.Booster, features: list[str], names: list[str], matrix: pd.DataFrame) -> np.ndarray:
+    """Each row's SHAP contributions summed by business factor, one column per name."""
+    contributions = shap_contributions(booster, matrix)[:, :-1]
+    grouping = np.zeros((len(features), len(names)))
+    grouping[np.arange(len(features)), [names.index(factor_of(f)) for f in features]] = 1.0
+    return contributions @ grouping
+
+
+def _remembered_or_computed(booster: lgb.Booster, features: list[str], names: list[str], matrix: pd.DataFrame,
+                            n_reasons: int, cache: ReasonCache) -> tuple[np.ndarray, np.ndarray]:
+    digest = model_digest(booster, features, n_reasons)
+    key_a, key_b = row_keys(matrix)
+    remembered = cache.lookup(digest, key_a, key_b)
+    new = np.array([ranked is None for ranked in remembered], dtype=bool)
+    kept = min(n_reasons, len(names))
+    strongest, raises = np.zeros((len(matrix), kept), dtype=np.int64), np.zeros((len(matrix), kept), dtype=bool)
+    if new.any():
+        strongest[new], raises[new] = strongest_factors(
+            _by_factor(booster, features, names, matrix.iloc[np.flatnonzero(new)]), n_reasons)
+    if (~new).any():
+        strongest[~new], raises[~new] = decode([r for r in remembered if r is not None])
+    cache.hits += int((~new).sum())
+    cache.misses += int(new.sum())
+    cache.keep(digest, key_a, key_b, encode(strongest, raises))
+    return strongest, raises
+
+
+def strongest_factors(by_factor: np.ndarray, n_reasons: int = N_REASONS) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``n_reasons`` factors of largest absolute contribution (ties go to the earlier factor),
+    and whether each raises the score (a zero contribution counts as raising)."""
     strongest = np.argsort(-np.abs(by_factor), axis=1, kind="stable")[:, :n_reasons]
-    reasons = []
-    for i, (_, row) in enumerate(frame.iterrows()):
-        parts = []
-        for j in strongest[i]:
-            up = by_factor[i, j] >= 0
-            parts.append(f"{'+' if up else '-'} {book[names[j]](row, up)}")
-        reasons.append(SEPARATOR.join(parts))
-    return pd.Series(reasons, index=frame.index, dtype="string")
+    return strongest, np.take_along_axis(by_factor, strongest, axis=1) >= 0
+
+
+def word_reasons(by_factor: np.ndarray, names: list[str], frame: pd.DataFrame, book: dict[str, Phrase],
+                 n_reasons: int = N_REASONS) -> pd.Series:
+    """The strongest factors of ``by_factor`` (one column per name), signed and worded."""
+    return word_ranked(*strongest_factors(by_factor, n_reasons), names, frame, book)
+
+
+def word_ranked(strongest: np.ndarray, raises: np.ndarray, names: list[str], frame: pd.DataFrame,
+                book: dict[str, Phrase]) -> pd.Series:
+    """``"+ reason | - reason"`` from each row's ranked factors, one factor at a time over the rows it ranks in."""
+    parts = np.empty(strongest.shape, dtype=object)
+    for j, name in enumerate(names):
+        positions, ranks = np.nonzero(strongest == j)
+        if len(positions):
+            up = raises[positions, ranks]
+            words = book[name](Rows(frame, positions), up)
+            parts[positions, ranks] = [("+ " if is_up else "- ") + text for is_up, text in zip(up.tolist(), words)]
+    return pd.Series([SEPARATOR.join(row) for row in parts.tolist()], index=frame.index, dtype="string")

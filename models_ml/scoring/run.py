@@ -35,6 +35,7 @@ from models_ml.scoring.personas import DEFAULT_PERSONA_RULES, PersonaRule, score
 from models_ml.scoring.priority import assign_priority, estimate_potential
 from models_ml.scoring.quality import GateResult, readiness_gate
 from models_ml.scoring.readiness import DEFAULT_SAMPLING, NegativeSampling, model_matrix, published_figures, train_readiness
+from models_ml.scoring.reason_cache import ReasonCache
 from models_ml.scoring.registry import READINESS, ModelRegistry, load_readiness, save_readiness
 
 FIT = "fit"
@@ -61,6 +62,7 @@ class ScoringOutput:
     readiness_metrics: dict
     gate: list[GateResult] = field(default_factory=list)
     score_psi: float = float("nan")
+    reason_cache: pd.DataFrame | None = None
 
 
 def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.DataFrame, as_of: date,
@@ -69,14 +71,17 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
                 num_threads: int = 1, step_days: int = 28,
                 persona_rules: tuple[PersonaRule, ...] = DEFAULT_PERSONA_RULES, retrain: bool = True,
                 stale_sources: tuple[str, ...] | None = None,
-                sampling: NegativeSampling = DEFAULT_SAMPLING) -> ScoringOutput:
+                sampling: NegativeSampling = DEFAULT_SAMPLING,
+                reason_cache: ReasonCache | None = None) -> ScoringOutput:
     """Score every account and contact as of ``as_of``; with ``retrain``, train and register readiness and fit first.
 
     Without ``retrain`` nothing is trained or stored (unless no usable fit model is stored): the active
     version scores and the gate judges its stored figures. ``stale_sources`` (the weekly sources
     that missed the latest week, in words; None: not measured) goes on the active readiness row of
     ``model_performance``. ``sampling`` says how readiness training samples its negatives when the
-    training set is large.
+    training set is large. ``reason_cache`` (last run's, :mod:`models_ml.scoring.reason_cache`) spares
+    the SHAP work for rows explained before with the same model and values; this run's entries come
+    back in ``reason_cache`` of the output.
     """
     published = registry.published(READINESS)
     previous_metrics = registry.metadata(READINESS, published).get("metrics") if published else None
@@ -105,9 +110,9 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
     table = assign_priority(table)
     explained = table["priority_tier"].isin(explain_tiers)
     table["top_reasons"] = pd.Series(pd.NA, index=table.index, dtype="string")
-    table.loc[explained, "top_reasons"] = top_reasons(model, table[explained])
+    table.loc[explained, "top_reasons"] = top_reasons(model, table[explained], cache=reason_cache)
     table["fit_reasons"] = pd.Series(pd.NA, index=table.index, dtype="string")
-    table.loc[explained, "fit_reasons"] = fit_reasons(fit, model.spec, table[explained])
+    table.loc[explained, "fit_reasons"] = fit_reasons(fit, model.spec, table[explained], cache=reason_cache)
     table["intent_score"] = table["intent_score"].round(1)
     table["readiness_probability"] = table["readiness_probability"].round(6)
     table["as_of_date"] = pd.Timestamp(as_of).date()
@@ -127,7 +132,8 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
         account_priority=account_priority, contact_priority=contact_priority,
         model_performance=model_performance(registry, stale_sources), trained_version=trained_version,
         active_version=meta["model_version"], readiness_metrics=metrics,
-        gate=readiness_gate(metrics, previous_metrics), score_psi=psi)
+        gate=readiness_gate(metrics, previous_metrics), score_psi=psi,
+        reason_cache=reason_cache.entries() if reason_cache is not None else None)
 
 
 def _fit(registry: ModelRegistry, live: pd.DataFrame, spec: FeatureSpec, as_of: date, retrain: bool,

@@ -31,6 +31,7 @@ from models_ml.scoring import load
 from models_ml.scoring.fit import competitor_technology_names
 from models_ml.scoring.inputs import ScoringInputs
 from models_ml.scoring.load import load_tables, previous_readiness
+from models_ml.scoring.reason_cache import read_cache, write_cache
 from models_ml.scoring.registry import READINESS, ModelRegistry
 from models_ml.scoring.run import record_scoring, retrain_reason, run_scoring
 from orchestration.assets import freshness
@@ -105,6 +106,7 @@ def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg
     with connect_warehouse(paths.warehouse_path) as con:
         tables = load_tables(con)
         previous = previous_readiness(con)
+        reason_cache = read_cache(con)
         freshness = weekly_freshness(con, scoring_settings.as_of)
         stale = [source for source in freshness if not source.fresh]
         as_of = scoring_date(scoring_settings.as_of, tables.as_of, tables.inputs.intent)
@@ -121,12 +123,14 @@ def scoring(context: dg.AssetExecutionContext, paths: TerrainPaths, settings: dg
         output = run_scoring(inputs, tables.accounts, tables.contacts, as_of, scoring_settings.horizon_days,
                              registry, potential=tables.potential, previous_scores=previous,
                              persona_rules=settings.personas.rules, retrain=reason is not None,
-                             stale_sources=stale_in_words(stale))
+                             stale_sources=stale_in_words(stale), reason_cache=reason_cache)
         _write(con, "account_priority", output.account_priority)
         _write(con, "contact_priority", output.contact_priority)
         _write(con, "model_performance", output.model_performance)
+        write_cache(con, output.reason_cache)
         tables = {key: table_metadata(con, ".".join(key.path)) for key in ASSET_DESCRIPTIONS}
-    context.log.info(f"scored {len(output.account_priority)} accounts as of {as_of} with {output.active_version}")
+    context.log.info(f"scored {len(output.account_priority)} accounts as of {as_of} with {output.active_version}; "
+                     f"reasons of {reason_cache.hits} explained rows reused, {reason_cache.misses} computed")
     record_scoring(registry, output.active_version, as_of, output.score_psi)
     if all(result.passed for result in output.gate):
         registry.mark_published(READINESS, output.active_version)
