@@ -134,7 +134,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
             tags={**source_tags("cli"), **refresh.tags()},
-            asset_selection=None if refresh.full else incremental_selection(),
+            asset_selection=None if refresh.full else incremental_selection(refresh.sources),
             raise_on_error=False,
         )
     except Exception as exc:

@@ -58,9 +58,10 @@ weekly_intent_job = dg.define_asset_job(
 
 
 
-def incremental_selection() -> list[dg.AssetKey]:
-    """What an incremental ``terrain run`` rebuilds: the weekly refresh's assets."""
-    return weekly_refresh_keys(defs.resolve_asset_graph())
+def incremental_selection(sources: tuple[str, ...] = ()) -> list[dg.AssetKey]:
+    """What an incremental ``terrain run`` rebuilds: the weekly refresh's assets, for the weekly sources
+    that delivered (``Refresh.sources``; all of them when none did)."""
+    return weekly_refresh_keys(defs.resolve_asset_graph(), sources)
 
 
 weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())

@@ -31,3 +31,23 @@
         pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_week_window('week_start') }}{% endif %}",
     ) }}
 {%- endmacro %}
+
+
+{#-
+    A data test's filter to the run's weeks, for tests on weekly data: `where: "__in_run_weeks__(column)"`
+    in the test's config (see get_where_subquery). A run over some weeks (TERRAIN_WEEK_FROM and
+    TERRAIN_WEEK_TO exported, no --full-refresh) tests the rows of those weeks and the rows that no
+    week holds (a null date), so an incremental week tests what it delivered and built instead of
+    every week again; a full refresh, or a run without a window, tests every row. Read when the
+    test runs, like in_week_window, so a new week does not make dbt parse the project again.
+-#}
+{% macro in_run_weeks(column) -%}
+    {%- set week_from = env_var('TERRAIN_WEEK_FROM', '') if execute else '' -%}
+    {%- set week_to = env_var('TERRAIN_WEEK_TO', '') if execute else '' -%}
+    {%- if week_from and week_to and not flags.FULL_REFRESH -%}
+        coalesce(cast({{ column }} as date) between cast('{{ week_from }}' as date)
+            and cast({{ dbt.dateadd('day', 6, "cast('" ~ week_to ~ "' as date)") }} as date), true)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

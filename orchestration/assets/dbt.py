@@ -16,6 +16,8 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
 from functools import cached_property
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -34,9 +36,9 @@ from dagster_dbt import (
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from packaging.version import Version
 
-from orchestration.assets.partitions import WEEKLY_BACKFILL, WEEKLY_PARTITIONS, window_weeks
+from orchestration.assets.partitions import RANGE_END_TAG, RANGE_START_TAG, WEEKLY_BACKFILL, WEEKLY_PARTITIONS, window_weeks
 from orchestration.assets.pictures import model_pictures
-from orchestration.automation.refresh import FULL, REFRESH_TAG
+from orchestration.automation.refresh import FULL, INCREMENTAL, REFRESH_TAG
 from orchestration.resources import DUCKDB_ENV, SETTINGS_KEY, connect_warehouse, default_data_dir, terrain_settings
 from orchestration.settings import Settings
 
@@ -333,14 +335,51 @@ def with_table_metadata(events: Iterable[DbtEvent], manifest: Mapping[str, Any],
         raise failure
 
 
-def _dbt_build(context: dg.AssetExecutionContext, settings: Settings, extra_args: Sequence[str] = ()):
+Weeks = tuple[date, date] | None
+
+
+@contextmanager
+def week_window(weeks: Weeks) -> Iterator[None]:
+    """The first and last Monday of ``weeks`` exported to dbt (macros/week_window.sql) while the block
+    runs, none when ``weeks`` is None; the environment as it was afterwards."""
+    saved = {name: os.environ.get(name) for name in (WEEK_FROM_ENV, WEEK_TO_ENV)}
+    for name in saved:
+        os.environ.pop(name, None)
+    if weeks is not None:
+        os.environ[WEEK_FROM_ENV], os.environ[WEEK_TO_ENV] = weeks[0].isoformat(), weeks[1].isoformat()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def incremental_weeks(tags: Mapping[str, str]) -> Weeks:
+    """The weeks an incremental run (tagged so by :mod:`orchestration.automation.refresh`) builds, from
+    its partition range tags; None for any other run, whose data tests then read every week."""
+    first, last = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
+    if tags.get(REFRESH_TAG) != INCREMENTAL or not first or not last:
+        return None
+    return date.fromisoformat(first), date.fromisoformat(last)
+
+
+def _dbt_build(context: dg.AssetExecutionContext, settings: Settings, extra_args: Sequence[str] = (),
+               weeks: Weeks = None):
     """Models and their data tests on the user's data and the run's settings. dbt unit tests are left
     to `make test`: they pin their own inputs, and a user's terrain.yaml (other segment names, an
     as_of date) must not fail a weekly run on a fixture's expectations. Each built table's
-    materialization carries its row count (see :func:`with_table_metadata`)."""
+    materialization carries its row count (see :func:`with_table_metadata`).
+
+    ``weeks`` (else an incremental run's own) go to dbt, and the data tests on weekly data check
+    those weeks only (their ``where``, macros/get_where_subquery.sql): an incremental week no longer
+    tests every week delivered since the first. Other runs test every row."""
     dbt_vars = json.dumps(settings.dbt_vars())
-    invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test", *extra_args],
-                             context=context)
+    with week_window(weeks or incremental_weeks(context.run.tags)):
+        invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test", *extra_args],
+                                 context=context)
     yield from with_table_metadata(invocation.stream(), invocation.manifest, dbt_warehouse_path())
 
 
@@ -352,16 +391,7 @@ def _weekly_dbt_build(context: dg.AssetExecutionContext, settings: Settings):
     first, last = window_weeks(context)
     full = context.run.tags.get(REFRESH_TAG) == FULL
     context.log.info(f"weekly models: {'every week (full refresh)' if full else f'weeks {first} to {last}'}")
-    saved = {name: os.environ.get(name) for name in (WEEK_FROM_ENV, WEEK_TO_ENV)}
-    os.environ[WEEK_FROM_ENV], os.environ[WEEK_TO_ENV] = first.isoformat(), last.isoformat()
-    try:
-        yield from _dbt_build(context, settings, ["--full-refresh"] if full else [])
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    yield from _dbt_build(context, settings, ["--full-refresh"] if full else [], weeks=(first, last))
 
 
 def build_dbt_assets(manifest: Path) -> list[dg.AssetsDefinition]:

@@ -11,6 +11,8 @@ plan again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import dagster as dg
 
 from orchestration.assets.partitions import WEEKLY_SOURCES
@@ -19,6 +21,13 @@ from orchestration.assets.territories import PLAN_KEYS
 WEEKLY_REFRESH = dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values())
 
 
-def weekly_refresh_keys(asset_graph) -> list[dg.AssetKey]:
-    """The asset keys of :data:`WEEKLY_REFRESH` in ``asset_graph``, in a stable order."""
-    return sorted(WEEKLY_REFRESH.resolve(asset_graph), key=lambda key: key.to_user_string())
+def weekly_refresh_keys(asset_graph, sources: Iterable[str] = ()) -> list[dg.AssetKey]:
+    """The asset keys of :data:`WEEKLY_REFRESH` in ``asset_graph``, in a stable order; with ``sources``
+    (weekly raw tables, e.g. ``intent_bombora``), only what depends on those: a week that brought
+    Bombora alone does not reload and re-stage the marketing activity, whose weeks are as they were."""
+    keys = [dg.AssetKey(["raw", table]) for table in sources] or WEEKLY_SOURCES
+    unknown = set(keys) - set(WEEKLY_SOURCES)
+    if unknown:
+        raise ValueError(f"not weekly sources: {sorted(key.to_user_string() for key in unknown)}")
+    selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values())
+    return sorted(selection.resolve(asset_graph), key=lambda key: key.to_user_string())

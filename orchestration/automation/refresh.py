@@ -4,7 +4,8 @@
 successful run are weekly deliveries (intent, marketing activity, lead scores) dated within the
 weekly partitions, and neither the settings, the dbt models nor Terrain's version changed, the run
 loads them, builds their weeks of the weekly models (and the three weeks after a late week, already
-built, whose momentum reads it), and rebuilds what reads those sources: the scoring date moves to
+built, whose momentum reads it), and rebuilds what reads the sources that delivered
+(``Refresh.sources``; :mod:`orchestration.assets.selections`): the scoring date moves to
 the new week, so the market figures, the scores (with the active model: retraining keeps its own
 cadence), history and the serving copy follow; the territory plan stays the one published
 (:mod:`orchestration.assets.selections`). Entity resolution, the CRM's staging and the other weeks
@@ -67,6 +68,8 @@ class Refresh:
     files: dict[str, LandingFile] = field(default_factory=dict, compare=False)
     new_files: tuple[str, ...] = ()
     refresh_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16], compare=False)
+    sources: tuple[str, ...] = ()
+    """An incremental run's weekly raw tables with a new delivery; every weekly source when none is new."""
 
     @property
     def kind(self) -> str:
@@ -242,6 +245,7 @@ def plan_refresh(landing_dir: Path, data_dir: Path, digest: str, full_requested:
         built = date.fromisoformat(state["last_week"])
         momentum_reach = min(max(new_weeks) + timedelta(weeks=MOMENTUM_WEEKS), max(built, max(new_weeks)))
         first, last = clip_to_partitions(min(new_weeks), momentum_reach, now)
-        return Refresh(False, first, last, f"{len(new)} new weekly file(s)", files, tuple(new))
+        delivered = tuple(sorted({_source_of(name).table for name in new}))
+        return Refresh(False, first, last, f"{len(new)} new weekly file(s)", files, tuple(new), sources=delivered)
     latest = date.fromisoformat(state["last_week"])
     return Refresh(False, latest, latest, "nothing new: the latest week again", files, tuple(new))

@@ -89,7 +89,7 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
         refresh = plan_refresh(landing, Path(paths.data_dir), digest)
         write_pending(Path(paths.data_dir), refresh, landing, digest)
         context.log.info(f"requesting a {refresh.describe()}")
-        incremental = None if refresh.full else weekly_refresh_keys(context.repository_def.asset_graph)
+        incremental = None if refresh.full else weekly_refresh_keys(context.repository_def.asset_graph, refresh.sources)
         request = dg.RunRequest(run_key=run_key(new), asset_selection=incremental,
                                 tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags(),
                                       DATA_DIR_TAG: str(Path(paths.data_dir).resolve())})

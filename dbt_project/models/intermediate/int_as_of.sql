@@ -5,19 +5,9 @@
 -#}
 with
 
-intent_weeks as (
-
-    select max(week_start) as latest_week_start from {{ ref('stg_intent__bombora') }}
-
-    union all
-
-    select max(week_start) as latest_week_start from {{ ref('stg_intent__g2') }}
-
-),
-
 latest_intent_week as (
 
-    select max(latest_week_start) as latest_week_start from intent_weeks
+    select max(week_start) as latest_week_start from {{ ref('stg_intent__weeks') }}
 
 ),
 

@@ -34,25 +34,9 @@ potential as (
 
 ),
 
-vendor_keys as (
-
-    select
-        record_id,
-        account_key
-    from {{ source('identity', 'account_keys') }}
-    where record_source = 'vendor'
-
-),
-
 technologies as (
 
-    select distinct
-        vendor_keys.account_key,
-        lower(technographics.technology) as technology
-    from {{ ref('stg_vendor__technographics') }} as technographics
-    inner join vendor_keys
-        on technographics.company_id = vendor_keys.record_id
-    where technographics.technology is not null
+    select * from {{ ref('int_company_technologies') }}
 
 ),
 

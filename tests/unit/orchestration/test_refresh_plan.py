@@ -161,9 +161,11 @@ def test_the_sensor_requests_the_incremental_run_terrain_run_would_start(landing
           dg.build_sensor_context(instance=instance, resources={"paths": paths}, definitions=defs) as context):
         request = sensor.evaluate_tick(context).run_requests[0]
     assert request.tags[REFRESH_TAG] == INCREMENTAL and request.tags["terrain/weeks"] == "2026-11-16..2026-11-16"
-    assert sorted(request.asset_selection) == incremental_selection()
-    assert set(WEEKLY_SOURCES) <= set(request.asset_selection)
-    assert dg.AssetKey(["raw", "crm_accounts"]) not in request.asset_selection
+    assert sorted(request.asset_selection) == incremental_selection(("intent_bombora",))
+    assert {dg.AssetKey(["raw", "intent_bombora"]), dg.AssetKey(["marts", "account_priority"])} <= set(request.asset_selection)
+    assert not {dg.AssetKey(["raw", "crm_accounts"]), dg.AssetKey(["raw", "map_activities"]),
+                dg.AssetKey(["intermediate", "int_account_engagement_weekly"])} & set(request.asset_selection)
+    assert set(incremental_selection()) > set(request.asset_selection) >= {*WEEKLY_SOURCES[:1]}
 
 
 def test_a_run_becomes_the_last_refresh_only_when_it_succeeds(landing, tmp_path):

@@ -1,3 +1,9 @@
+{#-
+    A table rather than a view: the marketing attribution, contact engagement, the reps' account lists
+    and the weekly changes all read the current contacts, and each would rank every contact version
+    again; those models are rebuilt every week, while the contacts change only with a CRM delivery.
+-#}
+{{ config(materialized='table') }}
 with
 
 source as (

@@ -1,6 +1,7 @@
 {#-
     Bombora restates whole weeks: for each week only the rows of the newest delivery that
     contains that week count, then one row per domain and topic (the later row of that file).
+    The domain rule runs once per row, before the rows are ranked, rather than inside the ranking.
 -#}
 with
 
@@ -31,9 +32,19 @@ current_week_rows as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        {{ normalize_domain('Domain') }} as domain_key
+
+    from current_week_rows
+
+),
+
 current_signals as (
 
-    {{ current_version('current_week_rows', ['week_start', normalize_domain('Domain'), 'lower(trim(Topic))']) }}
+    {{ current_version('keyed', ['week_start', 'domain_key', 'lower(trim(Topic))']) }}
 
 ),
 
@@ -42,7 +53,7 @@ renamed as (
     select
         week_start,
         Domain as domain_raw,
-        {{ normalize_domain('Domain') }} as domain,
+        domain_key as domain,
         trim(Topic) as topic,
         Composite_Score as composite_score,
         Company_Name as company_name,

@@ -1,4 +1,7 @@
-{#- G2 rows are upserted by (company_domain, category, signal_type, date): the later delivery wins. -#}
+{#-
+    G2 rows are upserted by (company_domain, category, signal_type, date): the later delivery wins.
+    The domain rule runs once per row, before the rows are ranked, rather than inside the ranking.
+-#}
 with
 
 source as (
@@ -7,9 +10,19 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        {{ normalize_domain('company_domain') }} as domain_key
+
+    from source
+
+),
+
 current_signals as (
 
-    {{ current_version('source', [normalize_domain('company_domain'), 'lower(trim(category))', 'lower(trim(signal_type))', 'date']) }} -- noqa: LT05
+    {{ current_version('keyed', ['domain_key', 'lower(trim(category))', 'lower(trim(signal_type))', 'date']) }}
 
 ),
 
@@ -17,7 +30,7 @@ renamed as (
 
     select
         company_domain as company_domain_raw,
-        {{ normalize_domain('company_domain') }} as domain,
+        domain_key as domain,
         trim(category) as category,
         lower(trim(signal_type)) as signal_type,
         date as signal_date,

@@ -4,6 +4,7 @@
     delivery wins), read from the delivered text: a number, or Eloqua's rating. A snapshot at a
     past date needs the score an address had then, which the current view no longer holds once
     the address is scored again; stg_map__scores is the newest row per address and system here.
+    The e-mail rule runs once per row, before the versions are ranked, rather than inside the ranking.
 
     Ephemeral: it is compiled into int_map_scores_normalized and stg_map__scores, which dbt can
     then build on their own.
@@ -18,9 +19,19 @@ source as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        {{ normalize_email('email') }} as email_key
+
+    from source
+
+),
+
 scorings as (
 
-    {{ current_version('source', [normalize_email('email'), 'lower(trim(source_system))', 'scored_at']) }}
+    {{ current_version('keyed', ['email_key', 'lower(trim(source_system))', 'scored_at']) }}
 
 ),
 
@@ -39,7 +50,7 @@ delivered as (
 renamed as (
 
     select
-        {{ normalize_email('email') }} as email,
+        email_key as email,
         {{ email_domain('email') }} as email_domain,
         lower(trim(source_system)) as source_system,
         case when isfinite(try_cast(score_text as double)) then try_cast(score_text as double) end as score,
