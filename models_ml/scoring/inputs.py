@@ -78,11 +78,18 @@ def _coerce(frame: pd.DataFrame | None, schema: dict[str, str]) -> pd.DataFrame:
             out[column] = _to_bool(values)
         else:
             out[column] = _to_timestamp(values)
-    return out.reset_index(drop=True)
+    out.index = pd.RangeIndex(len(out))
+    return out
 
 
 def _to_timestamp(values: pd.Series) -> pd.Series:
-    """Naive UTC timestamps from dates, timestamps or ISO 8601 text in mixed forms."""
+    """Naive UTC timestamps from dates, timestamps or ISO 8601 text in mixed forms.
+
+    Naive timestamps, as DuckDB delivers them, only change unit: read as UTC and made naive
+    again they keep their value, so the round trip through time zones is skipped.
+    """
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        return values.astype("datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values, utc=True)
     else:
