@@ -23,11 +23,14 @@ WEEKLY_REFRESH = dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.Ass
 
 def weekly_refresh_keys(asset_graph, sources: Iterable[str] = ()) -> list[dg.AssetKey]:
     """The asset keys of :data:`WEEKLY_REFRESH` in ``asset_graph``, in a stable order; with ``sources``
-    (weekly raw tables, e.g. ``intent_bombora``), only what depends on those: a week that brought
-    Bombora alone does not reload and re-stage the marketing activity, whose weeks are as they were."""
+    (weekly raw tables, e.g. ``intent_bombora``), every weekly source's load (cheap when nothing new
+    landed, and it carries the source's freshness check, which must judge every week) and what depends
+    on those sources only: a week that brought Bombora alone does not re-stage the marketing activity,
+    whose weeks are as they were."""
     keys = [dg.AssetKey(["raw", table]) for table in sources] or WEEKLY_SOURCES
     unknown = set(keys) - set(WEEKLY_SOURCES)
     if unknown:
         raise ValueError(f"not weekly sources: {sorted(key.to_user_string() for key in unknown)}")
-    selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values())
+    selection = ((dg.AssetSelection.assets(*WEEKLY_SOURCES) | dg.AssetSelection.assets(*keys).downstream())
+                 - dg.AssetSelection.assets(*PLAN_KEYS.values()))
     return sorted(selection.resolve(asset_graph), key=lambda key: key.to_user_string())

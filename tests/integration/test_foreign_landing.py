@@ -129,16 +129,17 @@ def _rows_before(frame: pd.DataFrame, week: str) -> pd.DataFrame:
 
 
 def test_a_new_week_builds_its_partition_and_what_depends_on_it_and_keeps_the_earlier_weeks(foreign_run, weekly_run):
-    """Week n+1 alone: its partition of the intent sources that delivered it (Bombora, G2), the models
-    reading them, the scores with the active model and the serving copy; not marketing activity (nothing
-    new), the CRM, entity resolution, earlier weeks or territory design: the plan and the CRM file's
-    proposed territories stay those weeks 1..n published."""
+    """Week n+1 alone: its partition of every weekly source's load, of the models reading the intent that
+    delivered it (Bombora, G2), the scores with the active model and the serving copy; not the marketing
+    activity's models (nothing new), the CRM, entity resolution, earlier weeks or territory design: the
+    plan and the CRM file's proposed territories stay those weeks 1..n published."""
     assert weekly_run.returncode == 0, weekly_run.stdout[-4000:] + weekly_run.stderr[-4000:]
     assert f"incremental run (2 new weekly file(s)); week of {foreign_run.new_week}" in weekly_run.stdout
     built = _last_run_materializations(foreign_run.data)
-    weekly = {"raw/intent_bombora", "raw/intent_g2", "intermediate/int_intent_weekly", "marts/intent_weekly"}
+    weekly = {"raw/intent_bombora", "raw/intent_g2", "raw/map_activities", "raw/map_scores",
+              "intermediate/int_intent_weekly", "marts/intent_weekly"}
     assert {key: built.get(key) for key in weekly} == {key: {foreign_run.new_week} for key in weekly}
-    assert not {"raw/map_activities", "raw/map_scores", "intermediate/int_account_engagement_weekly"} & set(built)
+    assert not {"staging/stg_map__activities", "intermediate/int_account_engagement_weekly"} & set(built)
     assert {"marts/account_priority", "marts/account_priority_history", "intermediate/int_as_of",
             "serving/published_marts"} <= set(built)
     assert {"marts/crm_account_updates", "marts/rep_accounts"} <= set(built)

@@ -163,9 +163,9 @@ def test_the_sensor_requests_the_incremental_run_terrain_run_would_start(landing
     assert request.tags[REFRESH_TAG] == INCREMENTAL and request.tags["terrain/weeks"] == "2026-11-16..2026-11-16"
     assert sorted(request.asset_selection) == incremental_selection(("intent_bombora",))
     assert {dg.AssetKey(["raw", "intent_bombora"]), dg.AssetKey(["marts", "account_priority"])} <= set(request.asset_selection)
-    assert not {dg.AssetKey(["raw", "crm_accounts"]), dg.AssetKey(["raw", "map_activities"]),
+    assert not {dg.AssetKey(["raw", "crm_accounts"]), dg.AssetKey(["staging", "stg_map__activities"]),
                 dg.AssetKey(["intermediate", "int_account_engagement_weekly"])} & set(request.asset_selection)
-    assert set(incremental_selection()) > set(request.asset_selection) >= {*WEEKLY_SOURCES[:1]}
+    assert set(incremental_selection()) > set(request.asset_selection) >= set(WEEKLY_SOURCES)
 
 
 def test_a_run_becomes_the_last_refresh_only_when_it_succeeds(landing, tmp_path):
