@@ -122,7 +122,8 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
     instance = dg.DagsterInstance.get()
     for run_id in fail_abandoned_runs(instance):
         abandoned = instance.get_run_by_id(run_id)
-        discard_refresh(data_dir, abandoned.tags.get(REFRESH_ID_TAG, "") if abandoned else "")
+        if abandoned is not None and REFRESH_ID_TAG in abandoned.tags:
+            discard_refresh(data_dir, abandoned.tags[REFRESH_ID_TAG])
         print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
     digest = run_fingerprint()
     refresh = plan_refresh(landing_dir, data_dir, digest, full_requested=args.full)

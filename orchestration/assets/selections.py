@@ -18,19 +18,23 @@ import dagster as dg
 from orchestration.assets.partitions import WEEKLY_SOURCES
 from orchestration.assets.territories import PLAN_KEYS
 
-WEEKLY_REFRESH = dg.AssetSelection.assets(*WEEKLY_SOURCES).downstream() - dg.AssetSelection.assets(*PLAN_KEYS.values())
 
-
-def weekly_refresh_keys(asset_graph, sources: Iterable[str] = ()) -> list[dg.AssetKey]:
-    """The asset keys of :data:`WEEKLY_REFRESH` in ``asset_graph``, in a stable order; with ``sources``
-    (weekly raw tables, e.g. ``intent_bombora``), every weekly source's load (cheap when nothing new
-    landed, and it carries the source's freshness check, which must judge every week) and what depends
-    on those sources only: a week that brought Bombora alone does not re-stage the marketing activity,
-    whose weeks are as they were."""
+def weekly_refresh(sources: Iterable[str] = ()) -> dg.AssetSelection:
+    """Every weekly source's load (cheap when nothing new landed, and it carries the source's freshness
+    check, which must judge every week) and what depends on ``sources`` (weekly raw tables, e.g.
+    ``intent_bombora``; all of them when none is given), but territory design: a week that brought
+    Bombora alone does not re-stage the marketing activity, whose weeks are as they were."""
     keys = [dg.AssetKey(["raw", table]) for table in sources] or WEEKLY_SOURCES
     unknown = set(keys) - set(WEEKLY_SOURCES)
     if unknown:
         raise ValueError(f"not weekly sources: {sorted(key.to_user_string() for key in unknown)}")
-    selection = ((dg.AssetSelection.assets(*WEEKLY_SOURCES) | dg.AssetSelection.assets(*keys).downstream())
-                 - dg.AssetSelection.assets(*PLAN_KEYS.values()))
-    return sorted(selection.resolve(asset_graph), key=lambda key: key.to_user_string())
+    return ((dg.AssetSelection.assets(*WEEKLY_SOURCES) | dg.AssetSelection.assets(*keys).downstream())
+            - dg.AssetSelection.assets(*PLAN_KEYS.values()))
+
+
+WEEKLY_REFRESH = weekly_refresh()
+
+
+def weekly_refresh_keys(asset_graph, sources: Iterable[str] = ()) -> list[dg.AssetKey]:
+    """The asset keys of :func:`weekly_refresh` in ``asset_graph``, in a stable order."""
+    return sorted(weekly_refresh(sources).resolve(asset_graph), key=lambda key: key.to_user_string())
