@@ -98,6 +98,11 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
     return landing_zone_deliveries
 
 
+def _refresh_of(run: dg.DagsterRun) -> tuple[Path, str | None]:
+    """The data root a run wrote to and its refresh id, from the tags the landing sensor gave it."""
+    return Path(run.tags.get(DATA_DIR_TAG) or default_data_dir()), run.tags.get(REFRESH_ID_TAG)
+
+
 def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
     """A sensor recording each successful run of ``job`` that the landing sensor started as the data root's
     last refresh, so the next run, from the daemon or the command line, starts from it."""
@@ -107,8 +112,7 @@ def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
                           description="Records a successful run's landing files and weeks in "
                                       "<data>/state/last_refresh.json, so the next run rebuilds only what is new.")
     def record_successful_refresh(context: dg.RunStatusSensorContext):
-        refresh_id = context.dagster_run.tags.get(REFRESH_ID_TAG)
-        data_dir = Path(context.dagster_run.tags.get(DATA_DIR_TAG) or default_data_dir())
+        data_dir, refresh_id = _refresh_of(context.dagster_run)
         if refresh_id and complete_refresh(data_dir, refresh_id):
             context.log.info(f"run {context.dagster_run.run_id} recorded as the last refresh")
 
@@ -124,8 +128,7 @@ def failed_refresh_discarder(job) -> dg.RunFailureSensorDefinition:
                            description="Drops a failed run's pending record under <data>/state/pending, so the "
                                        "next run takes its files as new.")
     def discard_failed_refresh(context: dg.RunFailureSensorContext):
-        refresh_id = context.dagster_run.tags.get(REFRESH_ID_TAG)
-        data_dir = Path(context.dagster_run.tags.get(DATA_DIR_TAG) or default_data_dir())
+        data_dir, refresh_id = _refresh_of(context.dagster_run)
         if refresh_id and discard_refresh(data_dir, refresh_id):
             context.log.info(f"pending record of failed run {context.dagster_run.run_id} dropped")
 
