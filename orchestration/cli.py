@@ -115,6 +115,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
     from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
     from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
     from orchestration.automation.refresh import REFRESH_ID_TAG, complete_refresh, discard_refresh, plan_refresh, run_fingerprint, write_pending
+    from orchestration.automation.resume import RunIdentity, execute_resumed
     from orchestration.definitions import defs, incremental_selection
 
     remember_landing(data_dir, landing_dir, files)
@@ -127,17 +128,23 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
         print(f"Run {run_id} stopped before it finished; marked failed in the run history.", flush=True)
     digest = run_fingerprint()
     refresh = plan_refresh(landing_dir, data_dir, digest, full_requested=args.full)
+    identity = RunIdentity.of(landing_dir, refresh, digest, args.as_of)
+    job = defs.get_job_def(MAIN_JOB)
     write_pending(data_dir, refresh, landing_dir, digest)
     print(f"Terrain: {refresh.describe()}", flush=True)
+    resume = _resume_or_start_over(instance, job, identity, args.restart)
+    run_config = {"loggers": {"console": {"config": {"log_level": args.log_level}}}}
+    tags = {**source_tags("cli"), **refresh.tags(), **identity.tags()}
     started = time.perf_counter()
     try:
-        result = defs.get_job_def(MAIN_JOB).execute_in_process(
-            instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
-            tags={**source_tags("cli"), **refresh.tags()},
-            asset_selection=None if refresh.full else incremental_selection(refresh.sources),
-            raise_on_error=False,
-        )
+        if resume is not None:
+            result = execute_resumed(resume, instance, run_config, tags)
+        else:
+            result = job.execute_in_process(
+                instance=instance, run_config=run_config, tags=tags,
+                asset_selection=None if refresh.full else incremental_selection(refresh.sources),
+                raise_on_error=False,
+            )
     except Exception as exc:
         discard_refresh(data_dir, refresh.refresh_id)
         full = disk_full_message(exception_texts(exc), data_dir)
@@ -156,6 +163,21 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
         print(f"terrain run: {full}", file=sys.stderr)
         return 2
     return code
+
+
+def _resume_or_start_over(instance, job, identity, restart: bool):
+    """The stopped run this one resumes (:mod:`orchestration.automation.resume`), said on the console;
+    None when it starts from the first step."""
+    from orchestration.automation.resume import Resume, StartOver, decide
+
+    decision = decide(instance, job, identity)
+    if isinstance(decision, Resume) and restart:
+        print(f"Starting over (--restart): run {decision.run_id} is not resumed from step {decision.first_step}",
+              flush=True)
+        return None
+    if isinstance(decision, (Resume, StartOver)):
+        print(decision.describe(), flush=True)
+    return decision if isinstance(decision, Resume) else None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -243,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true",
                      help="rebuild everything; by default a run that finds only new weekly deliveries (intent, "
                           "marketing activity) builds their weeks and what depends on them")
+    run.add_argument("--restart", action="store_true",
+                     help="start from the first step; by default a run on the same landing files, settings and "
+                          "options as a run that was killed or failed resumes it from the step where it stopped")
     run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS, help="Dagster's log on the console during the run")
     run.add_argument("--wait", action="store_true", help=WAIT_HELP)
     run.set_defaults(func=cmd_run)

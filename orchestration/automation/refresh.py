@@ -26,6 +26,9 @@ the last refresh only when the run succeeds (``terrain run`` does it itself, the
 ``record_successful_refresh`` sensor for the runs the landing sensor starts), so a failed or killed
 run's files count as new again. A failed run's record is dropped (by ``terrain run``, or the daemon's
 ``discard_failed_refresh`` sensor), and a killed run's when the next ``terrain run`` marks it failed.
+A run that resumes a stopped one (:mod:`orchestration.automation.resume`) is planned here like any
+other and resumes only when its files, fingerprint, kind, weeks and sources equal the stopped run's,
+so the record it leaves under its own refresh id is the one the stopped run would have completed.
 """
 
 from __future__ import annotations

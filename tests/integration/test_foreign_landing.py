@@ -185,16 +185,36 @@ KILLED_IN = {
     "entity resolution": "entity_resolution",
     "dbt market models": "dbt_market",
     "dbt weekly models": "dbt_weekly",
-    "scoring": "scoring",
     "territory design": "territory_design",
+    "scoring": "scoring",
     "publishing": "serving__published_marts",
 }
+"""Stage -> its first step, in the order a run executes them: each restart resumes past the stages before."""
+
+
+def _main_runs(data: Path) -> list[dg.DagsterRun]:
+    """The data root's runs of the main job, oldest first."""
+    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
+    try:
+        return list(reversed(instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"))))
+    finally:
+        instance.dispose()
+
+
+def _steps_by_run(data: Path, runs: list[dg.DagsterRun], event: dg.DagsterEventType) -> list[list[str]]:
+    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
+    try:
+        return [[record.step_key for record in instance.all_logs(run.run_id, of_type=event)] for run in runs]
+    finally:
+        instance.dispose()
 
 
 def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_incremental_week(foreign_run, weekly_run):
     """From the data root as weeks 1..n left it, with week n+1 delivered: ``terrain run --full`` killed
-    (SIGKILL) the moment each stage starts, one stage after the other, then run to the end. The serving copy
-    is never half written, the run history shows the killed runs failed, not running for ever, and the
+    (SIGKILL) the moment each stage starts, one stage after the other, then run to the end. Each restart
+    resumes the run killed before it from the step the kill stopped, so no step a killed run completed runs
+    again and the drill costs about one full run. The serving copy is never half written, the run history
+    shows each killed run failed (not running for ever) and the next one as its re-execution, and the
     completed full rebuild leaves the same marts and serving copy as the incremental run of week n+1 (the
     same active model: retraining is not due), but for the plan, which the full rebuild designs again."""
     assert weekly_run.returncode == 0
@@ -202,8 +222,9 @@ def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_increment
     shutil.copytree(foreign_run.weeks_1_to_n, data, ignore=shutil.ignore_patterns("terrain.lock"))
     serving = data / "serving" / "terrain.duckdb"
     published = serving_tables(serving)
+    outputs = []
     for stage, step in KILLED_IN.items():
-        kill_when_step_starts(foreign_run.landing, data, step, "--full")
+        outputs.append(kill_when_step_starts(foreign_run.landing, data, step, "--full"))
         held = serving_tables(serving)
         assert held == published, f"after a kill in {stage} the serving copy holds {held}"
     final = terrain("run", "--landing", str(foreign_run.landing), "--data", str(data), "--full")
@@ -214,13 +235,21 @@ def test_a_full_rebuild_killed_in_each_stage_then_run_again_equals_the_increment
     assert_same_tables(without_the_plan(tables(incremental, ("intermediate", "marts"))),
                        without_the_plan(tables(data / "warehouse" / "terrain.duckdb", ("intermediate", "marts"))))
     assert serving_tables(serving) == serving_tables(foreign_run.data / "serving" / "terrain.duckdb")
-    instance = dg.DagsterInstance.from_config(str(data / "dagster_home"))
-    try:
-        statuses = [run.status for run in instance.get_runs(filters=dg.RunsFilter(job_name="terrain_main"))]
-    finally:
-        instance.dispose()
-    assert sorted(statuses, key=str) == sorted([dg.DagsterRunStatus.FAILURE] * len(KILLED_IN)
-                                               + [dg.DagsterRunStatus.SUCCESS] * 2, key=str)
+
+    first, *chain = _main_runs(data)
+    assert first.status == dg.DagsterRunStatus.SUCCESS and len(chain) == len(KILLED_IN) + 1
+    killed, last = chain[:-1], chain[-1]
+    assert [run.status for run in killed] == [dg.DagsterRunStatus.FAILURE] * len(KILLED_IN)
+    assert last.status == dg.DagsterRunStatus.SUCCESS
+    assert "Resuming run" not in outputs[0] and killed[0].parent_run_id is None  # the last run before it succeeded
+    for output, parent, run, step in zip([*outputs[1:], final.stdout], killed, chain[1:], KILLED_IN.values(), strict=True):
+        assert f"Resuming run {parent.run_id} from step {step}: " in output
+        assert (run.parent_run_id, run.root_run_id) == (parent.run_id, killed[0].run_id)
+    completed = _steps_by_run(data, chain, dg.DagsterEventType.STEP_SUCCESS)
+    started_last = set(_steps_by_run(data, [last], dg.DagsterEventType.STEP_START)[0])
+    assert not started_last & {step for steps in completed[:-1] for step in steps}
+    every_step = [step for steps in completed for step in steps]
+    assert len(every_step) == len(set(every_step)) == len(_steps_by_run(data, [first], dg.DagsterEventType.STEP_SUCCESS)[0])
 
 
 WEEKLY_REFRESH = """
