@@ -29,11 +29,12 @@ import pandas as pd
 
 from models_ml.scoring.features import FeatureSpec, slug
 from models_ml.scoring.fit import FitResult
-from models_ml.scoring.readiness import ReadinessModel
-from models_ml.scoring.reason_cache import ReasonCache, decode, encode, model_digest, row_keys
+from models_ml.scoring.readiness import ReadinessModel, model_matrix
+from models_ml.scoring.reason_cache import FACTOR_LIMIT, MAX_KEPT, ReasonCache, decode, encode, model_digest, row_keys
 
 SEPARATOR = " | "
 SHAP_CHUNK_ROWS = 20_000
+SHAP_MIN_CHUNK_ROWS = 2_000
 N_REASONS = 3
 
 
@@ -230,11 +231,14 @@ def explain(booster: lgb.Booster, features: list[str], frame: pd.DataFrame, book
 
     With a ``cache``, rows whose values it remembers for this model take their ranked factors from
     it and only the others are sent to SHAP; every row explained is remembered for the next run.
+    The values explained are those the trees read (:func:`~models_ml.scoring.readiness.model_matrix`,
+    negative zero as zero): a sum DuckDB adds in another order then explains, and is remembered, as
+    the same row.
     """
     if frame.empty:
         return pd.Series(dtype="string", index=frame.index)
     names = list(dict.fromkeys(factor_of(f) for f in features))
-    matrix = frame[features].astype(float)
+    matrix = pd.DataFrame(model_matrix(frame, features) + 0.0, index=frame.index, columns=features)
     if cache is None:
         strongest, raises = strongest_factors(_by_factor(booster, features, names, matrix), n_reasons)
     else:
@@ -250,12 +254,12 @@ def shap_contributions(booster: lgb.Booster, matrix: pd.DataFrame, workers: int 
     Each row's contributions depend on that row alone: the result is the one-call result, bit for bit.
     """
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(matrix) < 2 * SHAP_CHUNK_ROWS:
+    chunk = min(SHAP_CHUNK_ROWS, max(SHAP_MIN_CHUNK_ROWS, -(-len(matrix) // workers)))
+    if workers == 1 or len(matrix) <= chunk:
         return booster.predict(matrix, pred_contrib=True)
-    starts = range(0, len(matrix), SHAP_CHUNK_ROWS)
+    starts = range(0, len(matrix), chunk)
     with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda start: booster.predict(matrix.iloc[start:start + SHAP_CHUNK_ROWS], pred_contrib=True),
-                         starts)
+        parts = pool.map(lambda start: booster.predict(matrix.iloc[start:start + chunk], pred_contrib=True), starts)
         return np.vstack(list(parts))
 
 
@@ -269,20 +273,21 @@ def _by_factor(booster: lgb.Booster, features: list[str], names: list[str], matr
 
 def _remembered_or_computed(booster: lgb.Booster, features: list[str], names: list[str], matrix: pd.DataFrame,
                             n_reasons: int, cache: ReasonCache) -> tuple[np.ndarray, np.ndarray]:
+    kept = min(n_reasons, len(names))
+    if kept > MAX_KEPT or len(names) > FACTOR_LIMIT:
+        return strongest_factors(_by_factor(booster, features, names, matrix), n_reasons)
     digest = model_digest(booster, features, n_reasons)
     key_a, key_b = row_keys(matrix)
-    remembered = cache.lookup(digest, key_a, key_b)
-    new = np.array([ranked is None for ranked in remembered], dtype=bool)
-    kept = min(n_reasons, len(names))
-    strongest, raises = np.zeros((len(matrix), kept), dtype=np.int64), np.zeros((len(matrix), kept), dtype=bool)
+    codes, remembered = cache.lookup(digest, key_a, key_b)
+    strongest, raises = decode(codes, kept)
+    new = ~remembered
     if new.any():
         strongest[new], raises[new] = strongest_factors(
             _by_factor(booster, features, names, matrix.iloc[np.flatnonzero(new)]), n_reasons)
-    if (~new).any():
-        strongest[~new], raises[~new] = decode([r for r in remembered if r is not None])
-    cache.hits += int((~new).sum())
+        codes[new] = encode(strongest[new], raises[new])
+    cache.hits += int(remembered.sum())
     cache.misses += int(new.sum())
-    cache.keep(digest, key_a, key_b, encode(strongest, raises))
+    cache.keep(digest, key_a, key_b, codes)
     return strongest, raises
 
 

@@ -43,18 +43,40 @@ def assign_priority(frame: pd.DataFrame) -> pd.DataFrame:
     """Add expected_value_usd, priority_rank and priority_tier.
 
     ``frame`` needs account_key, territory_id, segment, readiness_probability, potential_usd.
+    Only the three ordering columns are sorted, not the frame: at a million accounts a frame of a
+    hundred columns costs seconds to reorder and copy, its order a fraction of one.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)
     out["territory_id"] = out["territory_id"].fillna(UNASSIGNED)
     segment = out["segment"].fillna("Unknown")
     out["expected_value_usd"] = (out["readiness_probability"] * out["potential_usd"].fillna(0.0)).round(2)
-    order = out.sort_values(["expected_value_usd", "readiness_probability", "account_key"],
-                            ascending=[False, False, True])
-    out["priority_rank"] = (order.groupby("territory_id").cumcount() + 1).reindex(out.index).astype("int64")
-    position = order.groupby(segment.reindex(order.index)).cumcount()
-    size = order.groupby(segment.reindex(order.index))["account_key"].transform("size")
-    share = (position / size).reindex(out.index).to_numpy()
-    tiers = np.select([share < bound for _, bound in TIER_BOUNDS[:-1]], [t for t, _ in TIER_BOUNDS[:-1]],
-                      default=TIER_BOUNDS[-1][0])
-    out["priority_tier"] = tiers
+    order = _expected_value_order(out["expected_value_usd"].to_numpy(dtype=float),
+                                  out["readiness_probability"].to_numpy(dtype=float), out["account_key"].to_numpy())
+    rank = np.empty(len(out), dtype="int64")
+    rank[order] = _position_in_group(out["territory_id"].to_numpy()[order]) + 1
+    segments = segment.to_numpy()[order]
+    position = _position_in_group(segments)
+    size = pd.Series(segments).map(pd.Series(segments).value_counts()).to_numpy()
+    share = np.empty(len(out))
+    share[order] = position / size
+    out["priority_rank"] = rank
+    out["priority_tier"] = np.select([share < bound for _, bound in TIER_BOUNDS[:-1]],
+                                     [t for t, _ in TIER_BOUNDS[:-1]], default=TIER_BOUNDS[-1][0])
     return out
+
+
+def _expected_value_order(expected_value: np.ndarray, readiness: np.ndarray, account_key: np.ndarray) -> np.ndarray:
+    """Positions from the highest expected value down, ties to higher readiness, then account_key; NaN last.
+
+    The keys are sorted as fixed-width text, which numpy orders as Python orders the strings, at a
+    fraction of the cost of sorting them as objects.
+    """
+    key_order = np.argsort(account_key.astype(str), kind="stable")
+    key_rank = np.empty(len(key_order), dtype=np.int64)
+    key_rank[key_order] = np.arange(len(key_order))
+    return np.lexsort((key_rank, -readiness, -expected_value))
+
+
+def _position_in_group(groups: np.ndarray) -> np.ndarray:
+    """Each element's place among the earlier elements of its group (0 for the first)."""
+    return pd.Series(groups).groupby(groups, sort=False).cumcount().to_numpy()

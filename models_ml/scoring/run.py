@@ -105,7 +105,7 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
 
     table = accounts.drop_duplicates("account_key").set_index("account_key")
     table = table.drop(columns=[c for c in table.columns if c in live.columns and c != "is_customer"])
-    table = table.join(live, how="inner", rsuffix="_live").reset_index()
+    table = _inner_join(table, live, rsuffix="_live").reset_index()
     table["is_customer"] = table["is_customer_live"] > 0 if "is_customer_live" in table else table["is_customer"] > 0
     table = assign_priority(table)
     explained = table["priority_tier"].isin(explain_tiers)
@@ -134,6 +134,22 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
         active_version=meta["model_version"], readiness_metrics=metrics,
         gate=readiness_gate(metrics, previous_metrics), score_psi=psi,
         reason_cache=reason_cache.entries() if reason_cache is not None else None)
+
+
+def _inner_join(left: pd.DataFrame, right: pd.DataFrame, rsuffix: str) -> pd.DataFrame:
+    """``left.join(right, how="inner", rsuffix=rsuffix)`` for two frames indexed by unique keys.
+
+    Taking ``right``'s rows by position is a third of pandas' join at a million accounts, where the
+    two indexes (text in the CRM's frame, strings in the snapshot) would otherwise be aligned by a
+    general hash join.
+    """
+    positions = right.index.get_indexer(left.index)
+    matched = positions >= 0
+    left = left.iloc[np.flatnonzero(matched)]
+    right = right.iloc[positions[matched]]
+    right = right.rename(columns={c: c + rsuffix for c in right.columns if c in left.columns})
+    right.index = left.index
+    return pd.concat([left, right], axis=1)
 
 
 def _fit(registry: ModelRegistry, live: pd.DataFrame, spec: FeatureSpec, as_of: date, retrain: bool,

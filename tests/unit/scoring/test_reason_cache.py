@@ -8,7 +8,7 @@ import pytest
 
 from models_ml.scoring.explain import explain, phrase_book
 from models_ml.scoring.features import FeatureSpec, feature_columns
-from models_ml.scoring.reason_cache import ReasonCache, read_cache, write_cache
+from models_ml.scoring.reason_cache import ReasonCache, decode, encode, read_cache, write_cache
 
 SPEC = FeatureSpec(technologies=("CRM-X",), categories=("CRM",))
 FEATURES = feature_columns(SPEC)
@@ -75,7 +75,8 @@ def test_the_cache_round_trips_through_the_warehouse(week):
     cache = ReasonCache()
     explain(trees, FEATURES, frame, phrase_book(SPEC), cache=cache)
     con = duckdb.connect()
-    assert read_cache(con).lookup("any", np.array([1], dtype=np.uint64), np.array([2], dtype=np.uint64)) == [None]
+    codes, found = read_cache(con).lookup("any", np.array([1], dtype=np.uint64), np.array([2], dtype=np.uint64))
+    assert found.tolist() == [False]
 
     write_cache(con, cache.entries())
     stored = read_cache(con)
@@ -84,3 +85,59 @@ def test_the_cache_round_trips_through_the_warehouse(week):
     assert (stored.hits, stored.misses) == (len(frame), 0)
     assert again.tolist() == explain(trees, FEATURES, frame, phrase_book(SPEC)).tolist()
     assert con.execute("select max(key_a) > 9223372036854775807 from scoring.reason_cache").fetchone()[0]
+
+
+def test_codes_carry_each_kept_factor_and_its_sign():
+    strongest = np.array([[4, 0, 7], [127, 3, 1], [0, 0, 0]])
+    raises = np.array([[True, False, True], [False, True, False], [False, False, False]])
+
+    positions, signs = decode(encode(strongest, raises), 3)
+
+    assert positions.tolist() == strongest.tolist()
+    assert signs.tolist() == raises.tolist()
+    with pytest.raises(ValueError, match="at most"):
+        encode(np.array([[128]]), np.array([[True]]))
+
+
+def test_an_entry_matches_only_when_both_hashes_agree():
+    digest = "model"
+    stored = pd.DataFrame({"model_digest": digest, "key_a": np.array([10, 10, 20], dtype=np.uint64),
+                           "key_b": np.array([1, 2, 3], dtype=np.uint64), "ranked": [11, 12, 13]})
+    cache = ReasonCache(stored)
+
+    codes, found = cache.lookup(digest, np.array([10, 10, 20, 20], dtype=np.uint64),
+                                np.array([2, 1, 3, 4], dtype=np.uint64))
+
+    assert found.tolist() == [True, True, True, False]
+    assert codes[found].tolist() == [12, 11, 13]
+    unique_first = ReasonCache(stored.iloc[1:])
+    codes, found = unique_first.lookup(digest, np.array([10, 20], dtype=np.uint64), np.array([1, 3], dtype=np.uint64))
+    assert found.tolist() == [False, True]
+
+
+def test_a_cache_stored_in_the_earlier_text_layout_is_read_as_empty(week):
+    frame, trees = week
+    con = duckdb.connect()
+    con.execute("create schema scoring")
+    con.execute("create table scoring.reason_cache (model_digest varchar, key_a ubigint, key_b ubigint, ranked varchar)")
+    con.execute("insert into scoring.reason_cache values ('x', 1, 2, '4+ 0- 7+')")
+
+    stored = read_cache(con)
+    explain(trees, FEATURES, frame, phrase_book(SPEC), cache=stored)
+
+    assert (stored.hits, stored.misses) == (0, len(frame))
+
+
+def test_a_sum_added_in_another_order_is_the_same_row(week):
+    frame, trees = week
+    cache = ReasonCache()
+    explain(trees, FEATURES, frame, phrase_book(SPEC), cache=cache)
+    jittered = frame.copy()
+    jittered["intent_momentum"] = jittered["intent_momentum"] * (1 + 1e-13)
+    jittered.loc[jittered["map_score_max"] == 0, "map_score_max"] = -0.0
+    warm = ReasonCache(cache.entries())
+
+    reasons = explain(trees, FEATURES, jittered, phrase_book(SPEC), cache=warm)
+
+    assert (warm.hits, warm.misses) == (len(frame), 0)
+    assert reasons.tolist() == explain(trees, FEATURES, jittered, phrase_book(SPEC)).tolist()

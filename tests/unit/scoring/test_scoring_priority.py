@@ -42,3 +42,15 @@ def test_potential_falls_back_to_segment_median_won_deal():
     given = pd.Series({"a": 5_000.0, "b": np.nan})
     potential = estimate_potential(companies, opps, given)
     assert potential.to_dict() == {"a": 5_000.0, "b": 200_000.0, "c": 10_000.0}
+
+
+def test_ties_go_to_readiness_then_account_key_and_unknown_values_rank_last():
+    frame = pd.DataFrame({"account_key": ["b", "a", "c", "d", "e", "B"],
+                          "territory_id": ["T"] * 6, "segment": ["SMB"] * 6,
+                          "readiness_probability": [0.5, 0.5, 0.9, np.nan, 0.1, 0.5],
+                          "potential_usd": [100.0, 100.0, 50.0, 100.0, 1000.0, 100.0]})
+
+    out = assign_priority(frame.sample(frac=1.0, random_state=3)).sort_values("priority_rank")
+
+    assert out["account_key"].tolist() == ["e", "B", "a", "b", "c", "d"]
+    assert assign_priority(frame)["priority_rank"].tolist() == [4, 3, 5, 6, 1, 2]

@@ -1,6 +1,7 @@
+import pandas as pd
 
 from models_ml.scoring.quality import readiness_gate
-from models_ml.scoring.run import ACCOUNT_COLUMNS, CONTACT_COLUMNS, PERFORMANCE_COLUMNS
+from models_ml.scoring.run import ACCOUNT_COLUMNS, CONTACT_COLUMNS, PERFORMANCE_COLUMNS, _inner_join
 
 
 def test_tables_have_the_contract_columns_and_grain(scoring_output, world):
@@ -35,3 +36,17 @@ def test_gate_passes_on_a_good_model_and_blocks_regressions(scoring_output):
     assert worse == {"readiness_beats_baselines": True, "readiness_auc_not_worse": False}
     weak = {r.name: r.passed for r in readiness_gate(dict(metrics, auc=0.58), None)}
     assert weak["readiness_beats_baselines"] is False
+
+
+def test_accounts_meet_their_snapshot_rows_as_pandas_joins_them():
+    crm = pd.DataFrame({"account_name": ["c", "a", "b", "z"], "is_customer": [1, 0, 1, 0]},
+                       index=pd.Index(["K3", "K1", "K2", "K9"], name="account_key", dtype=object))
+    snapshot = pd.DataFrame({"is_customer": [0.0, 1.0, 1.0, 0.0], "intent_score": [10.0, 20.0, 30.0, 40.0]},
+                            index=pd.Index(["K1", "K2", "K3", "K4"], name="account_key", dtype="string"))
+
+    joined = _inner_join(crm, snapshot, rsuffix="_live")
+
+    expected = crm.join(snapshot, how="inner", rsuffix="_live")
+    pd.testing.assert_frame_equal(joined, expected, check_index_type=False)
+    assert joined.index.tolist() == ["K3", "K1", "K2"]
+    assert joined["intent_score"].tolist() == [30.0, 10.0, 20.0]

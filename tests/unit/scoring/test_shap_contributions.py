@@ -20,3 +20,10 @@ def test_chunks_on_threads_give_the_one_call_contributions(monkeypatch):
     assert chunked.shape == whole.shape == (1_050, 7)
     assert np.array_equal(chunked, whole)
     assert np.array_equal(explain.shap_contributions(booster, frame.iloc[::-1], workers=2), whole[::-1])
+    monkeypatch.setattr(explain, "SHAP_CHUNK_ROWS", 20_000)
+    monkeypatch.setattr(explain, "SHAP_MIN_CHUNK_ROWS", 100)
+    calls = []
+    original = booster.predict
+    monkeypatch.setattr(booster, "predict", lambda rows, **kw: calls.append(len(rows)) or original(rows, **kw))
+    assert np.array_equal(explain.shap_contributions(booster, frame, workers=2), whole)
+    assert calls == [525, 525]  # fewer rows than a chunk still go to both workers, half each
