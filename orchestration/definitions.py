@@ -9,6 +9,8 @@ was launched from the UI; the command line, the schedule and the sensor tag thei
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
 from orchestration.assets import freshness, identity, ingest, reference, scoring, territories
@@ -69,6 +71,8 @@ landing_zone_sensor = landing_sensor(main_job)
 refresh_recorded = refresh_recorder(main_job)
 failed_refresh_discarded = failed_refresh_discarder(main_job)
 
+# Dagster tells that an asset job given as ``jobs`` is resolved when taken out (``defs.get_job_def``), as every caller does.
+warnings.filterwarnings("ignore", message="Found asset job named", category=UserWarning)
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=python_checks,

@@ -18,7 +18,9 @@ from typing import Any
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
+from orchestration.automation.data_root_lock import acquire, held_by_this_process, release
 from orchestration.automation.instance import remembered_landing
 from orchestration.automation.landing import require_landing_files
 from orchestration.settings import JSON_SCHEMA as SETTINGS_SCHEMA
@@ -98,14 +100,28 @@ class TerrainPaths(dg.ConfigurableResource):
     delivery, with an error naming the folder: loading nothing would empty the week's tables and
     publish a blank plan without a word. Runs that do not load it (``terrain plan``, a publish
     from the UI) do not look at it.
+
+    Every run holds the data root while it runs (:mod:`orchestration.automation.data_root_lock`):
+    one the daemon launched waits here for a ``terrain run`` or ``terrain plan`` that holds it, and
+    one those commands execute in their own process finds it held already.
     """
 
     landing_dir: str
     data_dir: str
+    _lock: int | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if _loads_landing(context):
             require_landing_files(self.landing_dir)
+        if not held_by_this_process(self.data_dir):
+            self._lock = acquire(self.data_dir, f"dagster run {context.run_id}", wait=True,
+                                 on_wait=lambda busy: context.log.warning(
+                                     f"waiting for the data root: {busy.data_dir} is in use by {busy.holder.describe()}"))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            release(self.data_dir, self._lock)
+            self._lock = None
 
     @property
     def warehouse_path(self) -> Path:

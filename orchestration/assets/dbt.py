@@ -36,9 +36,11 @@ from dagster_dbt import (
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from packaging.version import Version
 
+from orchestration import dbt_in_warehouse
 from orchestration.assets.partitions import RANGE_END_TAG, RANGE_START_TAG, WEEKLY_BACKFILL, WEEKLY_PARTITIONS, window_weeks
 from orchestration.assets.pictures import model_pictures
 from orchestration.automation.refresh import FULL, INCREMENTAL, REFRESH_TAG
+from orchestration.dbt_in_warehouse import WORKDIR_ENV
 from orchestration.resources import DUCKDB_ENV, SETTINGS_KEY, connect_warehouse, default_data_dir, terrain_settings
 from orchestration.settings import Settings
 
@@ -201,23 +203,84 @@ def dbt_target_path(data_dir: str | Path | None = None) -> Path:
     return Path(data_dir or default_data_dir()).resolve() / TARGET_FOLDER
 
 
+PARSE_STATE = "partial_parse.msgpack"
+SHARED_PARSE = DBT_PROJECT_DIR / "target" / "data_roots" / PARSE_STATE
+
+
+def seed_parse(target: Path, shared: Path) -> None:
+    """Start a data root's empty target folder from the parse another data root saved last, if any.
+
+    dbt checks a saved parse against the vars, the profile, its own version and every project
+    file's checksum before it uses any of it, and parses again what does not match: a parse saved
+    on another data root is a head start, never a stale graph.
+    """
+    own = target / PARSE_STATE
+    if shared.exists() and not own.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shared, own)
+
+
+def offer_parse(target: Path, shared: Path) -> None:
+    """Offer a data root's parse to the next new data root once a dbt call has rewritten it.
+
+    Only after a call, so that what is offered is keyed to the profile every data root now shares
+    (a data root's parse from before then named its own warehouse). It goes in through a file
+    renamed into place, so two data roots in use at once never read half of one.
+    """
+    own = target / PARSE_STATE
+    if not own.exists() or (shared.exists() and shared.stat().st_mtime >= own.stat().st_mtime):
+        return
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    staged = shared.with_name(f"{PARSE_STATE}.{os.getpid()}")
+    shutil.copy2(own, staged)
+    os.replace(staged, shared)
+
+
+@contextmanager
+def in_warehouse_folder(warehouse: Path) -> Iterator[None]:
+    """dbt's environment names the warehouse by its file name and its folder as dbt's working folder,
+    while the block runs; the environment as it was afterwards."""
+    warehouse = warehouse.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    saved = {name: os.environ.get(name) for name in (DUCKDB_ENV, WORKDIR_ENV)}
+    os.environ[DUCKDB_ENV], os.environ[WORKDIR_ENV] = warehouse.name, str(warehouse.parent)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class DataRootDbtCli(DbtCliResource):
     """The dbt command line, with dbt's target folder kept in the data root that dbt writes to.
 
     dagster-dbt otherwise gives every invocation a fresh folder under ``dbt_project/target``, seeded
     with a parse state saved for other vars and another warehouse, so each of a run's three dbt
     steps parsed the whole project again. dbt keys its saved parse (``partial_parse.msgpack``) to
-    the vars, the profile (which names the warehouse) and its own version; every invocation on one
-    data root agrees on all three, so from the second one on, in a run, a later run or a
-    ``terrain plan``, dbt re-reads only the files that changed. One folder per data root, because
-    two data roots in use at once (the test suite's two workers, a benchmark beside a run) must not
-    share parse state or run results. The data root is taken from the environment at each call,
-    where the dbt profile takes its warehouse from (the command line exports both together).
-    A call that names its own ``target_path`` keeps it.
+    the vars, the profile and its own version; every invocation on one data root agrees on all
+    three, so from the second one on, in a run, a later run or a ``terrain plan``, dbt re-reads only
+    the files that changed. One folder per data root, because two data roots in use at once (the
+    test suite's two workers, a benchmark beside a run) must not share run results. The data root
+    is taken from the environment at each call, where the dbt profile takes its warehouse from (the
+    command line exports both together). A call that names its own ``target_path`` keeps it.
+
+    The profile names the warehouse, so a parse saved on one data root did not fit another, and a
+    new data root's first step parsed the whole project (about 3.5 s of CPU). dbt therefore runs in
+    the warehouse's folder (:mod:`orchestration.dbt_in_warehouse`) and the profile names the warehouse by its file
+    name alone: the profile is the same on every data root, and a new one starts from the parse
+    another saved (:func:`seed_parse`, :func:`offer_parse`). dbt writes no JSON artifacts
+    (``manifest.json``, ``run_results.json``, ``graph.gpickle``, about 0.5 s a call): Terrain reads
+    the manifest the code location parses, and each step's results from dbt's event stream.
     """
 
     def cli(self, args: Sequence[str], *, target_path: Path | None = None, **kwargs: Any) -> DbtCliInvocation:
-        return super().cli(args, target_path=target_path or dbt_target_path(), **kwargs)
+        target = target_path or dbt_target_path()
+        seed_parse(target, SHARED_PARSE)
+        with in_warehouse_folder(dbt_warehouse_path()):
+            return super().cli(args, target_path=target, **kwargs)
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -233,7 +296,8 @@ class DataRootDbtCli(DbtCliResource):
         return None
 
 
-DBT_CLI = DataRootDbtCli(project_dir=dbt_project)
+DBT_CLI = DataRootDbtCli(project_dir=dbt_project, dbt_executable=sys.executable,
+                         global_config_flags=["-m", dbt_in_warehouse.__name__, "--no-write-json"])
 
 
 COUNTED_MATERIALIZATIONS = frozenset({"table", "incremental", "seed"})
@@ -381,6 +445,7 @@ def _dbt_build(context: dg.AssetExecutionContext, settings: Settings, extra_args
         invocation = DBT_CLI.cli(["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test", *extra_args],
                                  context=context)
     yield from with_table_metadata(invocation.stream(), invocation.manifest, dbt_warehouse_path())
+    offer_parse(invocation.target_path, SHARED_PARSE)
 
 
 def _weekly_dbt_build(context: dg.AssetExecutionContext, settings: Settings):

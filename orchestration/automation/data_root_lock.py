@@ -10,6 +10,12 @@ and nobody has to delete the file; the file's text (pid, command, start time) on
 command who holds it. The file is never removed, because a process that deleted it could let a
 third one lock a new file while a second still holds the old one.
 
+Runs the Dagster daemon launches (the landing sensor's, the schedule's, one started from the UI)
+execute in a run worker process of their own; they take the same lock through the ``paths``
+resource (:func:`hold_for_run`) for the whole run, and wait for a command that holds it. A run that
+``terrain run`` or ``terrain plan`` executes in its own process finds the lock already held by that
+process and does not take it again.
+
 A read-only data root, or one whose parent is not a folder, would otherwise surface as a traceback
 from the first step that writes; ``require_writable`` turns it into one line naming the folder,
 before anything runs.
@@ -30,6 +36,8 @@ from pathlib import Path
 
 LOCK_FILE = "terrain.lock"
 WAREHOUSE_FOLDER = "warehouse"
+_HELD_HERE: set[Path] = set()
+"""The data roots this process holds, so a job it executes does not wait for itself."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,17 @@ def data_root_lock(data_dir: str | Path, command: str, wait: bool = False,
     account and blocks until the holder ends.
     """
     root = Path(data_dir).resolve()
+    descriptor = acquire(root, command, wait, on_wait)
+    try:
+        yield lock_path(root)
+    finally:
+        release(root, descriptor)
+
+
+def acquire(data_dir: str | Path, command: str, wait: bool = False,
+            on_wait: Callable[[DataRootBusy], None] | None = None) -> int:
+    """Take the data root's lock for ``command`` (see :func:`data_root_lock`); the descriptor to release."""
+    root = Path(data_dir).resolve()
     root.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(lock_path(root), os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -103,10 +122,24 @@ def data_root_lock(data_dir: str | Path, command: str, wait: bool = False,
                 on_wait(busy)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         _record_holder(descriptor, command)
-        yield lock_path(root)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    _HELD_HERE.add(root)
+    return descriptor
+
+
+def release(data_dir: str | Path, descriptor: int) -> None:
+    """Give the lock back: the holder's record is emptied and the descriptor closed."""
+    _HELD_HERE.discard(Path(data_dir).resolve())
+    try:
         os.ftruncate(descriptor, 0)
     finally:
         os.close(descriptor)
+
+
+def held_by_this_process(data_dir: str | Path) -> bool:
+    return Path(data_dir).resolve() in _HELD_HERE
 
 
 def require_writable(data_dir: str | Path) -> None:

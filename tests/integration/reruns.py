@@ -12,7 +12,7 @@ import pandas as pd
 
 from tests.support import REPO, TERRAIN, terrain_env
 
-WALL_CLOCK_COLUMNS = {"_loaded_at", "loaded_at", "quarantined_at", "trained_at", "solve_seconds"}
+WALL_CLOCK_COLUMNS = {"_loaded_at", "loaded_at", "quarantined_at", "trained_at", "solve_seconds", "checked_at"}
 """Columns that stamp when a row was written or how long it took: two runs of the same files differ there
 and nowhere else."""
 EXACT_TABLES = ("marts.load_report", "marts.territory_plan", "marts.model_performance")
