@@ -102,10 +102,8 @@ def test_a_plan_failing_a_blocking_check_is_refused_before_anything_is_published
     verdicts = (Verdict("within_balance_tolerance", False, "outside the balance band in SMB (largest deviation 7.10%)", {}),
                 Verdict("workload_within_band", False, "largest workload deviation 12.00% against ±10.0%", {}))
     plan = ScenarioResult("tight", 1, 1, pd.DataFrame(), [], verdicts=verdicts)
-    context = dg.build_op_context(resources={"paths": TerrainPaths(landing_dir=str(tmp_path), data_dir=str(tmp_path)),
-                                             "dbt": dbt_resource()})
-
-    with pytest.raises(dg.Failure) as raised:
+    with dg.build_op_context(resources={"paths": TerrainPaths(landing_dir=str(tmp_path), data_dir=str(tmp_path)),
+                                        "dbt": dbt_resource()}) as context, pytest.raises(dg.Failure) as raised:
         list(publish_scenario_plan(context, plan))
 
     assert "'tight' fails a blocking check and was not published" in raised.value.description
