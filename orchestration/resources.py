@@ -114,7 +114,7 @@ class TerrainPaths(dg.ConfigurableResource):
         if _loads_landing(context):
             require_landing_files(self.landing_dir)
         if not held_by_this_process(self.data_dir):
-            self._lock = acquire(self.data_dir, f"dagster run {context.run_id}", wait=True,
+            self._lock = acquire(self.data_dir, f"dagster run {context.run.run_id if context.run else 'outside a run'}", wait=True,
                                  on_wait=lambda busy: context.log.warning(
                                      f"waiting for the data root: {busy.data_dir} is in use by {busy.holder.describe()}"))
 

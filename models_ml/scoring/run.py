@@ -100,12 +100,13 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
     live = build_snapshots([as_of], inputs, model.spec, use_crm_customer_flag=True).set_index("account_key")
     live["readiness_probability"] = model.predict(live)
     fit = _fit(registry, live, model.spec, as_of, retrain, num_threads)
-    live = live.join(fit.scores)
+    for name in fit.scores.columns:
+        live[name] = fit.scores[name].reindex(live.index)
     live["potential_usd"] = estimate_potential(inputs.companies, inputs.opportunities, potential)
 
     table = accounts.drop_duplicates("account_key").set_index("account_key")
     table = table.drop(columns=[c for c in table.columns if c in live.columns and c != "is_customer"])
-    table = _inner_join(table, live, rsuffix="_live").reset_index()
+    table = _inner_join(table, live, rsuffix="_live")
     table["is_customer"] = table["is_customer_live"] > 0 if "is_customer_live" in table else table["is_customer"] > 0
     table = assign_priority(table)
     explained = table["priority_tier"].isin(explain_tiers)
@@ -137,19 +138,33 @@ def run_scoring(inputs: ScoringInputs, accounts: pd.DataFrame, contacts: pd.Data
 
 
 def _inner_join(left: pd.DataFrame, right: pd.DataFrame, rsuffix: str) -> pd.DataFrame:
-    """``left.join(right, how="inner", rsuffix=rsuffix)`` for two frames indexed by unique keys.
+    """``left.join(right, how="inner", rsuffix=rsuffix).reset_index()`` for two frames indexed by unique keys.
 
-    Taking ``right``'s rows by position is a third of pandas' join at a million accounts, where the
-    two indexes (text in the CRM's frame, strings in the snapshot) would otherwise be aligned by a
-    general hash join.
+    Built column by column, each taken once by position, the float columns straight into one
+    block: at a million accounts and a hundred columns pandas' join and ``reset_index`` each
+    copied the whole frame again (12 s, against about three this way).
     """
     positions = right.index.get_indexer(left.index)
     matched = positions >= 0
-    left = left.iloc[np.flatnonzero(matched)]
-    right = right.iloc[positions[matched]]
-    right = right.rename(columns={c: c + rsuffix for c in right.columns if c in left.columns})
-    right.index = left.index
-    return pd.concat([left, right], axis=1)
+    rows, taken = np.flatnonzero(matched), positions[matched]
+    sources = [(left.index.name, left.index.to_series(), rows)]
+    sources += [(name, left[name], rows) for name in left.columns]
+    sources += [(name + rsuffix if name in left.columns else name, right[name], taken) for name in right.columns]
+    floats = [(name, column, at) for name, column, at in sources if column.dtype == np.float64]
+    block = np.empty((len(floats), len(rows)))
+    for i, (_, column, at) in enumerate(floats):
+        np.take(column.to_numpy(), at, out=block[i])
+    frame = pd.DataFrame(block.T, columns=[name for name, _, _ in floats], copy=False)
+    for position, (name, column, at) in enumerate(sources):
+        if column.dtype != np.float64:
+            frame.insert(position, name, _take(column, at))
+    return frame
+
+
+def _take(column: pd.Series, positions: np.ndarray):
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()[positions]
+    return column.array.take(positions)
 
 
 def _fit(registry: ModelRegistry, live: pd.DataFrame, spec: FeatureSpec, as_of: date, retrain: bool,
@@ -190,7 +205,7 @@ def _stored_fit(registry: ModelRegistry, version: str, meta: dict, stored: pd.Da
     unseen = ~live.index.isin(stored.index)
     if unseen.any():
         raw = booster.predict(model_matrix(live, features))
-        reference = ~unseen & ~known["labelled"].fillna(False).astype(bool).to_numpy()
+        reference = ~unseen & ~known["labelled"].eq(True).to_numpy()
         reference = reference if reference.any() else ~unseen
         quantile = np.searchsorted(np.sort(raw[reference]), raw[unseen], side="right") / reference.sum()
         scores.loc[unseen, "fit_probability"] = np.clip(raw[unseen] / label_frequency, 0.0, 1.0)

@@ -46,7 +46,7 @@ def test_accounts_meet_their_snapshot_rows_as_pandas_joins_them():
 
     joined = _inner_join(crm, snapshot, rsuffix="_live")
 
-    expected = crm.join(snapshot, how="inner", rsuffix="_live")
+    expected = crm.join(snapshot, how="inner", rsuffix="_live").reset_index()
     pd.testing.assert_frame_equal(joined, expected, check_index_type=False)
-    assert joined.index.tolist() == ["K3", "K1", "K2"]
+    assert joined["account_key"].tolist() == ["K3", "K1", "K2"]
     assert joined["intent_score"].tolist() == [30.0, 10.0, 20.0]
