@@ -171,7 +171,8 @@ def _left_join(left: pd.DataFrame, right: pd.DataFrame, key: str,
 
 
 def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
-    companies = _read(con, "select * from {table}", COMPANIES)
+    # Key order (ties in table order) makes the stable sort by key in ScoringInputs a pass over sorted rows.
+    companies = _read(con, "select * from {table} order by account_key, rowid", COMPANIES)
     known_from = _read(con, "select account_key, known_from from {table}", KNOWN_FROM)
     if len(companies) and len(known_from):
         companies = _left_join(companies, known_from, "account_key")
