@@ -237,21 +237,32 @@ def offer_parse(target: Path, shared: Path) -> None:
 
 
 @contextmanager
+def environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """``values`` in the environment while the block runs (None: not set); the environment as it was afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    _set_environment(values)
+    try:
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextmanager
 def in_warehouse_folder(warehouse: Path) -> Iterator[None]:
     """dbt's environment names the warehouse by its file name and its folder as dbt's working folder,
     while the block runs; the environment as it was afterwards."""
     warehouse = warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    saved = {name: os.environ.get(name) for name in (DUCKDB_ENV, WORKDIR_ENV)}
-    os.environ[DUCKDB_ENV], os.environ[WORKDIR_ENV] = warehouse.name, str(warehouse.parent)
-    try:
+    with environment({DUCKDB_ENV: warehouse.name, WORKDIR_ENV: str(warehouse.parent)}):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 class DataRootDbtCli(DbtCliResource):
@@ -406,19 +417,9 @@ Weeks = tuple[date, date] | None
 def week_window(weeks: Weeks) -> Iterator[None]:
     """The first and last Monday of ``weeks`` exported to dbt (macros/week_window.sql) while the block
     runs, none when ``weeks`` is None; the environment as it was afterwards."""
-    saved = {name: os.environ.get(name) for name in (WEEK_FROM_ENV, WEEK_TO_ENV)}
-    for name in saved:
-        os.environ.pop(name, None)
-    if weeks is not None:
-        os.environ[WEEK_FROM_ENV], os.environ[WEEK_TO_ENV] = weeks[0].isoformat(), weeks[1].isoformat()
-    try:
+    first, last = (None, None) if weeks is None else (weeks[0].isoformat(), weeks[1].isoformat())
+    with environment({WEEK_FROM_ENV: first, WEEK_TO_ENV: last}):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def incremental_weeks(tags: Mapping[str, str]) -> Weeks:
