@@ -54,9 +54,9 @@ def assign_priority(frame: pd.DataFrame) -> pd.DataFrame:
                                   out["readiness_probability"].to_numpy(dtype=float), out["account_key"].to_numpy())
     rank = np.empty(len(out), dtype="int64")
     rank[order] = _position_in_group(out["territory_id"].to_numpy()[order]) + 1
-    segments = segment.to_numpy()[order]
-    position = _position_in_group(segments)
-    size = pd.Series(segments).map(pd.Series(segments).value_counts()).to_numpy()
+    segments = pd.Series(segment.to_numpy()[order])
+    position = _position_in_group(segments.to_numpy())
+    size = segments.map(segments.value_counts()).to_numpy()
     share = np.empty(len(out))
     share[order] = position / size
     out["priority_rank"] = rank
