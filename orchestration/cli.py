@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MAIN_JOB = "terrain_main"
 
 
 def _resolve_dirs(landing: str | None, data: str | None) -> tuple[Path, Path]:
@@ -113,7 +112,7 @@ def _run_main_job(args: argparse.Namespace, landing_dir: Path, data_dir: Path, f
     import dagster as dg
 
     from orchestration.automation.disk_full import disk_full_message, exception_texts, step_failure_texts
-    from orchestration.automation.instance import fail_abandoned_runs, remember_landing, source_tags
+    from orchestration.automation.instance import MAIN_JOB, fail_abandoned_runs, remember_landing, source_tags
     from orchestration.automation.refresh import REFRESH_ID_TAG, complete_refresh, discard_refresh, plan_refresh, run_fingerprint, write_pending
     from orchestration.automation.resume import RunIdentity, execute_resumed
     from orchestration.definitions import defs, incremental_selection

@@ -17,7 +17,7 @@ from orchestration.assets import freshness, identity, ingest, reference, scoring
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource, ensure_manifest
 from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.selections import WEEKLY_REFRESH, weekly_refresh_keys
-from orchestration.automation.instance import source_tags
+from orchestration.automation.instance import MAIN_JOB, source_tags
 from orchestration.automation.schedule import schedule_settings, weekly_schedule
 from orchestration.automation.sensor import failed_refresh_discarder, landing_sensor, refresh_recorder
 from orchestration.planning.job import territory_scenario
@@ -43,7 +43,7 @@ publish_asset = build_publish_asset(_mart_keys([*python_assets, *dbt_asset_defs]
 all_assets = [*python_assets, *dbt_asset_defs, publish_asset]
 
 main_job = dg.define_asset_job(
-    "terrain_main",
+    MAIN_JOB,
     selection=dg.AssetSelection.all(),
     description="Ingest, transform, resolve, score, plan territories and publish.",
     tags=source_tags("ui"),
@@ -66,7 +66,7 @@ def incremental_selection(sources: tuple[str, ...] = ()) -> list[dg.AssetKey]:
     return weekly_refresh_keys(defs.resolve_asset_graph(), sources)
 
 
-weekly_intent_schedule = weekly_schedule(weekly_intent_job, schedule_settings())
+weekly_intent_schedule = weekly_schedule(main_job, schedule_settings())
 landing_zone_sensor = landing_sensor(main_job)
 refresh_recorded = refresh_recorder(main_job)
 failed_refresh_discarded = failed_refresh_discarder(main_job)

@@ -23,6 +23,7 @@ from pydantic import PrivateAttr
 from orchestration.automation.data_root_lock import acquire, held_by_this_process, release
 from orchestration.automation.instance import remembered_landing
 from orchestration.automation.landing import require_landing_files
+from orchestration.automation.ui_refresh import begin_ui_refresh
 from orchestration.settings import JSON_SCHEMA as SETTINGS_SCHEMA
 from orchestration.settings import Settings, SettingsError, config_path, load_settings, parse_settings, schema_node, settings_document
 
@@ -104,6 +105,10 @@ class TerrainPaths(dg.ConfigurableResource):
     Every run holds the data root while it runs (:mod:`orchestration.automation.data_root_lock`):
     one the daemon launched waits here for a ``terrain run`` or ``terrain plan`` that holds it, and
     one those commands execute in their own process finds it held already.
+
+    A run of the whole main job started from the UI keeps, once it holds the data root, the pending
+    record of a full refresh over the landing files as they are then, so its success is recorded as
+    ``terrain run``'s is (:mod:`orchestration.automation.ui_refresh`).
     """
 
     landing_dir: str
@@ -117,6 +122,9 @@ class TerrainPaths(dg.ConfigurableResource):
             self._lock = acquire(self.data_dir, f"dagster run {context.run.run_id if context.run else 'outside a run'}", wait=True,
                                  on_wait=lambda busy: context.log.warning(
                                      f"waiting for the data root: {busy.data_dir} is in use by {busy.holder.describe()}"))
+        if context.run is not None and context.instance is not None and begin_ui_refresh(
+                context.run, context.instance, self.landing_dir, self.data_dir):
+            context.log.info("a run of the whole main job from the UI: recorded as a full refresh when it succeeds")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:

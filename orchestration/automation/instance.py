@@ -24,6 +24,8 @@ from orchestration.automation.landing import LandingFile
 
 DAGSTER_HOME = "dagster_home"
 RUN_RECORD = "terrain_run.json"
+MAIN_JOB = "terrain_main"
+"""The job a run of every asset belongs to: ``terrain run``, the schedule, the landing sensor, the UI."""
 SOURCE_TAG = "terrain/source"
 SOURCES = ("cli", "ui", "schedule", "sensor")
 _HEADER = """\

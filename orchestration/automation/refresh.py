@@ -23,9 +23,12 @@ changed ``terrain.yaml`` or model. A full run rebuilds the weekly models from ev
 landing zone's files, the fingerprint of settings, models and version, and the weeks built. A run
 about to start leaves the same record under ``state/pending/<terrain/refresh_id>.json``; it becomes
 the last refresh only when the run succeeds (``terrain run`` does it itself, the daemon's
-``record_successful_refresh`` sensor for the runs the landing sensor starts), so a failed or killed
-run's files count as new again. A failed run's record is dropped (by ``terrain run``, or the daemon's
+``record_successful_refresh`` sensor for the runs the landing sensor and the Monday schedule start,
+:mod:`orchestration.automation.refresh_request`), so a failed or killed run's files count as new
+again. A failed run's record is dropped (by ``terrain run``, or the daemon's
 ``discard_failed_refresh`` sensor), and a killed run's when the next ``terrain run`` marks it failed.
+A run of the whole main job started from the UI, which carries no refresh id, keeps its record under
+its Dagster run id and counts as a full refresh (:mod:`orchestration.automation.ui_refresh`).
 A run that resumes a stopped one (:mod:`orchestration.automation.resume`) is planned here like any
 other and resumes only when its files, fingerprint, kind, weeks and sources equal the stopped run's,
 so the record it leaves under its own refresh id is the one the stopped run would have completed.
@@ -173,6 +176,15 @@ def write_state(data_dir: Path, refresh: Refresh, landing_dir: Path, digest: str
     return complete_refresh(data_dir, refresh.refresh_id)
 
 
+def refreshed_files(data_dir: str | Path, landing_dir: str | Path) -> dict[str, LandingFile]:
+    """``landing_dir``'s files as the data root's last successful refresh started from (empty for another
+    landing zone, or before the first)."""
+    state = read_state(Path(data_dir))
+    if state is None or state.get("landing_dir") != str(Path(landing_dir).resolve()):
+        return {}
+    return {name: LandingFile(*value) for name, value in state.get("landing_files", {}).items()}
+
+
 def _source_of(file_name: str) -> Source | None:
     return next((source for source in SOURCES.values() if file_name.startswith(source.folder + "/")), None)
 
@@ -217,8 +229,7 @@ def plan_refresh(landing_dir: Path, data_dir: Path, digest: str, full_requested:
     files = landing_files(landing_dir)
     state = read_state(data_dir)
     same_landing = state is not None and state.get("landing_dir") == str(landing_dir.resolve())
-    seen = {name: LandingFile(*value) for name, value in (state or {}).get("landing_files", {}).items()} \
-        if same_landing else {}
+    seen = refreshed_files(data_dir, landing_dir)
     new = sorted(name for name, value in files.items() if seen.get(name) != value)
     other = [name for name in new if (_source_of(name) is None or _source_of(name).table not in WEEK_COLUMNS)]
     if full_requested:

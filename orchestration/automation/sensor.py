@@ -1,14 +1,22 @@
-"""The landing sensor: a run of the main job when new or changed deliveries land.
+"""The landing sensor: a run of the main job when new or changed deliveries land, and the sensors that
+record how the main job's runs end.
 
-The run is what ``terrain run`` would start (:mod:`orchestration.automation.refresh`): the new
-weeks and what depends on them but the territory plan when only weekly sources delivered, else everything.
+The run is what ``terrain run`` would start (:mod:`orchestration.automation.refresh_request`, shared
+with the Monday schedule): the new weeks and what depends on them but the territory plan when only
+weekly sources delivered, else everything.
 
 The cursor is the landing zone's file list (path, modification time, size) as last seen, so files
 already seen never start a second run, and each run request's key is a digest of the files that
 were new, so a tick evaluated twice requests one run. Files the data root's last ``terrain run``
-started from count as seen too: opening the UI on a data root built from the command line does not
-rebuild it. A file still being written (modified within the last ``settle_seconds``) waits for the
-next tick: a half-copied CSV loaded as a delivery would stay in the raw history.
+started from, and those its last successful refresh started from (a run from the UI included), count
+as seen too: opening the UI on a data root built from the command line does not rebuild it. A file
+still being written (modified within the last ``settle_seconds``) waits for the next tick: a
+half-copied CSV loaded as a delivery would stay in the raw history.
+
+``record_successful_refresh`` makes a successful run's pending record the last refresh, and
+``discard_failed_refresh`` drops a failed run's: the record under the run's ``terrain/refresh_id``
+for the runs Terrain plans, under its run id for a run of the whole main job started from the UI
+(:mod:`orchestration.automation.ui_refresh`).
 """
 
 from __future__ import annotations
@@ -20,18 +28,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.selections import weekly_refresh_keys
 from orchestration.automation.instance import remembered_files, source_tags
 from orchestration.automation.landing import LandingFile, landing_files
-from orchestration.automation.refresh import (
-    DATA_DIR_TAG,
-    REFRESH_ID_TAG,
-    complete_refresh,
-    discard_refresh,
-    plan_refresh,
-    run_fingerprint,
-    write_pending,
-)
+from orchestration.automation.refresh import DATA_DIR_TAG, REFRESH_ID_TAG, complete_refresh, discard_refresh, refreshed_files
+from orchestration.automation.refresh_request import request_refresh
+from orchestration.automation.ui_refresh import settle_ui_refresh
 from orchestration.resources import TerrainPaths, default_data_dir
 
 SENSOR_NAME = "landing_zone_deliveries"
@@ -79,57 +80,68 @@ def landing_sensor(job, settle_seconds: int = SETTLE_SECONDS) -> dg.SensorDefini
         now_ns = time.time_ns()
         settled = {name: state for name, state in files.items()
                    if now_ns - state.mtime_ns >= settle_seconds * 1_000_000_000}
-        new = new_deliveries(settled, _cursor_files(context.cursor), remembered_files(paths.data_dir, landing))
+        new = new_deliveries(settled, _cursor_files(context.cursor), remembered_files(paths.data_dir, landing),
+                             refreshed_files(paths.data_dir, landing))
         waiting = len(files) - len(settled)
         if not new:
             note = f"; {waiting} file(s) still being written" if waiting else ""
             return dg.SensorResult(skip_reason=f"no new delivery in {landing}{note}", cursor=_cursor(settled))
         context.log.info(f"{len(new)} new delivery file(s) in {landing}: {', '.join(list(new)[:10])}")
-        digest = run_fingerprint()
-        refresh = plan_refresh(landing, Path(paths.data_dir), digest)
-        write_pending(Path(paths.data_dir), refresh, landing, digest)
+        refresh, request = request_refresh(context.repository_def, landing, paths.data_dir, run_key(new),
+                                           {**source_tags("sensor"), DELIVERIES_TAG: str(len(new))})
         context.log.info(f"requesting a {refresh.describe()}")
-        incremental = None if refresh.full else weekly_refresh_keys(context.repository_def.asset_graph, refresh.sources)
-        request = dg.RunRequest(run_key=run_key(new), asset_selection=incremental,
-                                tags={**source_tags("sensor"), DELIVERIES_TAG: str(len(new)), **refresh.tags(),
-                                      DATA_DIR_TAG: str(Path(paths.data_dir).resolve())})
         return dg.SensorResult(run_requests=[request], cursor=_cursor(settled))
 
     return landing_zone_deliveries
 
 
 def _refresh_of(run: dg.DagsterRun) -> tuple[Path, str | None]:
-    """The data root a run wrote to and its refresh id, from the tags the landing sensor gave it."""
+    """The data root a run wrote to (its tag, else the code location's) and the refresh id its launcher gave it."""
     return Path(run.tags.get(DATA_DIR_TAG) or default_data_dir()), run.tags.get(REFRESH_ID_TAG)
 
 
+def _main_job_keys(context: dg.RunStatusSensorContext) -> set[dg.AssetKey] | None:
+    """Every asset of the main job, which selects all the code location's, when the sensor knows the code
+    location (the daemon's do)."""
+    repository = context.repository_def
+    return set(dg.AssetSelection.all().resolve(repository.asset_graph)) if repository else None
+
+
 def refresh_recorder(job) -> dg.RunStatusSensorDefinition:
-    """A sensor recording each successful run of ``job`` that the landing sensor started as the data root's
-    last refresh, so the next run, from the daemon or the command line, starts from it."""
+    """A sensor recording each successful run of ``job`` that the landing sensor or the schedule started, and
+    each one started from the UI over the whole job (:mod:`orchestration.automation.ui_refresh`), as the data
+    root's last refresh, so the next run, from the daemon or the command line, starts from it."""
 
     @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[job],
                           name="record_successful_refresh", default_status=dg.DefaultSensorStatus.RUNNING,
                           description="Records a successful run's landing files and weeks in "
                                       "<data>/state/last_refresh.json, so the next run rebuilds only what is new.")
     def record_successful_refresh(context: dg.RunStatusSensorContext):
-        data_dir, refresh_id = _refresh_of(context.dagster_run)
-        if refresh_id and complete_refresh(data_dir, refresh_id):
-            context.log.info(f"run {context.dagster_run.run_id} recorded as the last refresh")
+        run = context.dagster_run
+        data_dir, refresh_id = _refresh_of(run)
+        if refresh_id:
+            recorded = complete_refresh(data_dir, refresh_id) is not None
+        else:
+            recorded = settle_ui_refresh(data_dir, run, _main_job_keys(context)) is not None
+        if recorded:
+            context.log.info(f"run {run.run_id} recorded as the last refresh")
 
     return record_successful_refresh
 
 
 def failed_refresh_discarder(job) -> dg.RunFailureSensorDefinition:
-    """A sensor dropping the pending record of each failed run of ``job``, so the pending folder holds only
-    runs still to finish (the failed run's files stay new for the next one)."""
+    """A sensor dropping the pending record of each failed run of ``job`` (under its refresh id, or its run id
+    for a run started from the UI), so the pending folder holds only runs still to finish (the failed run's
+    files stay new for the next one)."""
 
     @dg.run_failure_sensor(monitored_jobs=[job], name="discard_failed_refresh",
                            default_status=dg.DefaultSensorStatus.RUNNING,
                            description="Drops a failed run's pending record under <data>/state/pending, so the "
                                        "next run takes its files as new.")
     def discard_failed_refresh(context: dg.RunFailureSensorContext):
-        data_dir, refresh_id = _refresh_of(context.dagster_run)
-        if refresh_id and discard_refresh(data_dir, refresh_id):
-            context.log.info(f"pending record of failed run {context.dagster_run.run_id} dropped")
+        run = context.dagster_run
+        data_dir, refresh_id = _refresh_of(run)
+        if discard_refresh(data_dir, refresh_id or run.run_id):
+            context.log.info(f"pending record of failed run {run.run_id} dropped")
 
     return discard_failed_refresh

@@ -1,6 +1,6 @@
 """Weekly operations without a person at the keyboard: the Monday schedule, the landing sensor, the
 freshness checks of the weekly sources, one Dagster instance per data root, and a run that refuses
-an empty landing zone."""
+an empty landing zone. What the schedule's runs rebuild is in test_schedule_refresh.py."""
 
 from __future__ import annotations
 
@@ -47,17 +47,22 @@ def _write(path: Path, text: str, mtime: float | None = HOUR_AGO) -> Path:
 
 # The schedule ------------------------------------------------------------------------------------
 
-def test_the_shipped_schedule_runs_by_default_on_monday_in_the_configured_zone(defs):
+def test_the_shipped_schedule_runs_by_default_on_monday_in_the_configured_zone(defs, tmp_path):
     schedule = next(s for s in defs.schedules if s.name == SCHEDULE_NAME)
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * 1", "UTC")
-    assert schedule.job_name == "weekly_intent_refresh"
+    assert schedule.job_name == "terrain_main"  # a full run needs every asset; the landing sensor's job too
+    landing = tmp_path / "landing"
+    _write(landing / "intent" / "bombora" / "surge_2026-11-16.csv", "Domain,Topic,Composite Score\na.com,CRM,70\n")
+    paths = TerrainPaths(landing_dir=str(landing), data_dir=str(tmp_path / "data"))
     monday = datetime(2026, 11, 30, 6, tzinfo=ZoneInfo("UTC"))
     with (dg.instance_for_test() as instance,
-          dg.build_schedule_context(instance, monday, repository_def=defs.get_repository_def()) as context):
+          dg.build_schedule_context(instance, monday, resources={"paths": paths},
+                                    repository_def=defs.get_repository_def()) as context):
         tick = schedule.evaluate_tick(context)
     assert [request.tags[SOURCE_TAG] for request in tick.run_requests] == ["schedule"]
-    assert [request.partition_key for request in tick.run_requests] == ["2026-11-23"]
+    assert [request.run_key for request in tick.run_requests] == ["week-2026-11-23"]
+    assert tick.run_requests[0].tags["terrain/refresh"] == "full"  # a first run on this data root
 
 
 def test_schedule_time_zone_and_hour_come_from_terrain_yaml(tmp_path, monkeypatch):
@@ -76,8 +81,11 @@ def test_schedule_time_zone_and_hour_come_from_terrain_yaml(tmp_path, monkeypatc
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     monday = datetime(2026, 11, 30, 7, tzinfo=ZoneInfo("America/New_York"))
     repository = dg.Definitions(assets=[intent], schedules=[schedule]).get_repository_def()
+    landing = tmp_path / "landing"
+    _write(landing / "intent" / "bombora" / "surge_2026-11-16.csv", "Domain,Topic,Composite Score\n")
+    paths = TerrainPaths(landing_dir=str(landing), data_dir=str(tmp_path / "data"))
     with (dg.instance_for_test() as instance,
-          dg.build_schedule_context(instance, monday, repository_def=repository) as context):
+          dg.build_schedule_context(instance, monday, resources={"paths": paths}, repository_def=repository) as context):
         assert schedule.evaluate_tick(context).run_requests[0].tags[SOURCE_TAG] == "schedule"
         assert context.scheduled_execution_time.utcoffset().total_seconds() == -5 * 3600
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
 
-from orchestration.assets.partitions import FIRST_WEEK, WEEKLY_PARTITIONS, WEEKLY_SOURCES, clip_to_partitions, last_partition_week
+from orchestration.assets.partitions import FIRST_WEEK, WEEKLY_SOURCES, clip_to_partitions, last_partition_week
 from orchestration.automation.refresh import (
     DATA_DIR_TAG,
     FULL,
@@ -24,12 +23,11 @@ from orchestration.automation.refresh import (
     write_pending,
     write_state,
 )
-from orchestration.automation.schedule import previous_week, weekly_schedule
+from orchestration.automation.schedule import previous_week, weekly_run_key
 from orchestration.automation.sensor import failed_refresh_discarder, landing_sensor, refresh_recorder
 from orchestration.ingest.delivered_weeks import delivered_weeks
 from orchestration.ingest.registry import SOURCES
 from orchestration.resources import TerrainPaths
-from orchestration.settings import ScheduleSettings
 
 NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
 BOMBORA = "Domain,Topic,Composite Score\na.com,CRM,70\nb.com,CRM,40\n"
@@ -133,25 +131,15 @@ def test_delivered_weeks_are_read_as_ingestion_reads_them(tmp_path):
 
 def test_the_schedule_asks_for_the_week_that_ended_the_day_before():
     assert previous_week(date(2026, 11, 30)) == date(2026, 11, 23)
-    @dg.asset(partitions_def=WEEKLY_PARTITIONS)
-    def intent() -> None:
-        """A weekly asset for the schedule's job to target."""
-
-    schedule = weekly_schedule(dg.define_asset_job("weekly", selection=[intent]),
-                               ScheduleSettings(timezone="America/New_York", hour=7))
-    repository = dg.Definitions(assets=[intent], schedules=[schedule]).get_repository_def()
-    monday = datetime(2026, 11, 30, 7, tzinfo=ZoneInfo("America/New_York"))
-    with (dg.instance_for_test() as instance,
-          dg.build_schedule_context(instance, monday, repository_def=repository) as context):
-        request = schedule.evaluate_tick(context).run_requests[0]
-    assert request.partition_key == "2026-11-23" and request.tags[REFRESH_TAG] == INCREMENTAL
+    assert previous_week(date(2026, 12, 6)) == date(2026, 11, 23)  # a Sunday is in the week of its Monday
+    assert weekly_run_key(previous_week(date(2026, 11, 30))) == "week-2026-11-23"
 
 
 def test_the_sensor_requests_the_incremental_run_terrain_run_would_start(landing, tmp_path, monkeypatch):
     from orchestration.definitions import defs, incremental_selection
 
     data = tmp_path / "data"
-    monkeypatch.setattr("orchestration.automation.sensor.run_fingerprint", lambda: "v1")
+    monkeypatch.setattr("orchestration.automation.refresh_request.run_fingerprint", lambda: "v1")
     write_state(data, plan_refresh(landing, data, "v1"), landing, "v1")
     new = _write(landing / "intent" / "bombora" / "surge_2026-11-16.csv", BOMBORA)
     os.utime(new, (0, 0))
