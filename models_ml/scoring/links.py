@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def valid_at(frame: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
@@ -41,20 +43,50 @@ def known_at(stamps: pd.Series, end: pd.Timestamp) -> pd.Series:
 @dataclass(frozen=True)
 class LinkCodes:
     """Integer codes for the lookups: ``emails`` distinct lower-cased addresses across activities,
-    scores and contacts (code -1: no address), and ``accounts``, the companies of contact versions
-    (code -1: a contact whose account is no company)."""
+    scores and contacts (code -1: no address; see :func:`lower_cased_codes`), and ``accounts``, the
+    companies of contact versions (code -1: a contact whose account is no company)."""
 
     emails: int
     accounts: np.ndarray
 
-    @staticmethod
-    def encode(*email_columns: pd.Series) -> tuple[int, list[np.ndarray]]:
-        """The number of distinct addresses and each column's codes."""
-        lengths = [len(c) for c in email_columns]
-        joined = pd.concat([c.astype("string").str.lower() for c in email_columns], ignore_index=True)
-        codes, uniques = pd.factorize(joined, use_na_sentinel=True)
-        bounds = np.cumsum([0] + lengths)
-        return len(uniques), [codes[bounds[k]:bounds[k + 1]] for k in range(len(email_columns))]
+
+def lower_cased_codes(*columns: pd.Series) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct lower-cased values of ``columns`` and each column's codes into them (-1: missing).
+
+    The same as ``pd.factorize`` of the columns lower-cased with ``str.lower`` and joined: values in
+    order of first appearance. Millions of addresses repeat a few hundred thousand distinct ones, so
+    the rows are told apart by their exact text in Arrow first and only the distinct values are
+    lower-cased: equal texts have equal lower cases, and the first appearance of a lower case is that
+    of its first text.
+    """
+    lengths = [len(c) for c in columns]
+    texts = np.concatenate([c.astype("string").to_numpy(dtype=object) for c in columns]
+                           or [np.empty(0, dtype=object)])
+    by_text = pa.array(texts, type=pa.large_string(), from_pandas=True).dictionary_encode()
+    by_lower_case = _lower_cased(by_text.dictionary).dictionary_encode()
+    to_lower_case = np.append(by_lower_case.indices.to_numpy(), -1)
+    codes = to_lower_case[by_text.indices.fill_null(-1).to_numpy()]
+    bounds = np.cumsum([0] + lengths)
+    values = np.asarray(by_lower_case.dictionary.to_pandas(), dtype=object)
+    return values, [codes[bounds[k]:bounds[k + 1]] for k in range(len(columns))]
+
+
+def _lower_cased(texts: pa.Array) -> pa.Array:
+    """``str.lower`` of each text: Arrow's ASCII lower case where a text is ASCII (the same), Python's elsewhere."""
+    lowered = pc.ascii_lower(texts)
+    ascii_only = pc.string_is_ascii(texts).to_numpy(zero_copy_only=False)
+    if ascii_only.all():
+        return lowered
+    others = np.flatnonzero(~ascii_only)
+    values = lowered.to_numpy(zero_copy_only=False)
+    values[others] = [text.lower() for text in texts.take(pa.array(others)).to_pylist()]
+    return pa.array(values, type=texts.type)
+
+
+def lower_cased_text(values: np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The lower-cased text of each row by its code from :func:`lower_cased_codes`, missing where -1."""
+    picked = values.take(np.maximum(codes, 0)) if len(values) else np.full(len(codes), None, dtype=object)
+    return pd.Series(np.where(codes >= 0, picked, None), index=index, dtype=object).astype("string")
 
 
 def contacts_at(contact_versions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:

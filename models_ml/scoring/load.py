@@ -77,6 +77,8 @@ _ARROW_TYPES = {"VARCHAR", "BOOLEAN", "DOUBLE", "FLOAT", "TINYINT", "SMALLINT", 
                 "TIMESTAMP"}
 _NULLABLE = {pa.bool_(): pd.BooleanDtype(), pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(),
              pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+# Text that only feeds ScoringInputs stays in Arrow form, where its trim check is one pass over bytes.
+_FOR_INPUTS = {**_NULLABLE, pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 
 
 @dataclass
@@ -124,7 +126,8 @@ def _read_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str,
     Through Arrow when every column has a plain type: for string-heavy tables DuckDB's Arrow
     output and its conversion cost less than half of ``.df()``. Integers and booleans come as
     pandas' nullable types, as ``.df()`` gives them when they hold NULLs, so each value reads
-    and prints the same.
+    and prints the same; text comes Arrow-backed (``string[pyarrow]``), which
+    :class:`ScoringInputs` turns into its own text type.
     """
     if not _exists(con, table):
         return pd.DataFrame()
@@ -138,7 +141,7 @@ def _read_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str,
     sql = "select " + ", ".join(f"{_quoted(source)} as {_quoted(target)}" for source, _, target in chosen)
     sql += f" from {table}"
     if all(kind in _ARROW_TYPES for _, kind, _ in chosen):
-        return con.sql(sql).to_arrow_table().to_pandas(date_as_object=False, types_mapper=_NULLABLE.get)
+        return con.sql(sql).to_arrow_table().to_pandas(date_as_object=False, types_mapper=_FOR_INPUTS.get)
     return con.execute(sql).df()
 
 
@@ -153,10 +156,15 @@ def _left_join(left: pd.DataFrame, right: pd.DataFrame, key: str,
     A million-row merge copies every column of ``left``; a lookup by key adds only the columns of
     ``right``. The rows, their order, the names and the types are those of the merge.
     """
-    keys = pd.Index(right[key]) if key in right.columns else None
-    if key not in left.columns or keys is None or not keys.is_unique:
+    if key not in left.columns or key not in right.columns:
         return left.merge(right, on=key, how="left", suffixes=suffixes)
-    positions = keys.get_indexer(left[key])
+    if _row_for_row(left[key], right[key]):
+        positions = np.arange(len(left))
+    else:
+        keys = pd.Index(right[key])
+        if not keys.is_unique:
+            return left.merge(right, on=key, how="left", suffixes=suffixes)
+        positions = keys.get_indexer(left[key])
     added = [c for c in right.columns if c != key]
     overlap = {c for c in added if c in left.columns}
     joined = left.copy(deep=False)
@@ -170,19 +178,33 @@ def _left_join(left: pd.DataFrame, right: pd.DataFrame, key: str,
     return joined
 
 
+def _row_for_row(left: pd.Series, right: pd.Series) -> bool:
+    """Whether ``right`` holds the key of each row of ``left`` at the same row, each key once.
+
+    Both sides read in key order, this replaces hashing a million keys by one comparison per row;
+    text keys in strictly increasing order are distinct, so each left row has exactly its own match.
+    """
+    if len(left) != len(right) or any(pd.api.types.infer_dtype(side, skipna=False) != "string"
+                                      for side in (left, right)):
+        return False
+    keys = right.to_numpy()
+    return bool((left.to_numpy() == keys).all() and (keys[1:] > keys[:-1]).all())
+
+
 def load_tables(con: duckdb.DuckDBPyConnection) -> WarehouseTables:
-    # Key order (ties in table order) makes the stable sort by key in ScoringInputs a pass over sorted rows.
+    # Key order (ties in table order) makes the stable sort by key in ScoringInputs a pass over sorted rows,
+    # and the joins by key below a row-for-row match.
     companies = _read(con, "select * from {table} order by account_key, rowid", COMPANIES)
-    known_from = _read(con, "select account_key, known_from from {table}", KNOWN_FROM)
+    known_from = _read(con, "select account_key, known_from from {table} order by account_key, rowid", KNOWN_FROM)
     if len(companies) and len(known_from):
         companies = _left_join(companies, known_from, "account_key")
     territories = _read(con, "select account_key, territory_id, territory_owner_user_id as owner_user_id "
-                             "from {table}", TERRITORIES)
+                             "from {table} order by account_key, rowid", TERRITORIES)
     accounts = companies.drop(columns=[c for c in ("territory_id", "known_from") if c in companies.columns])
     accounts = _left_join(accounts, territories, "account_key", suffixes=("_crm", ""))
     if "owner_user_id" not in accounts and "owner_user_id_crm" in accounts:
         accounts["owner_user_id"] = accounts["owner_user_id_crm"]
-    motions = _read(con, "select account_key, motion from {table}", MOTIONS)
+    motions = _read(con, "select account_key, motion from {table} order by account_key, rowid", MOTIONS)
     if len(motions):
         accounts = _left_join(accounts, motions, "account_key")
     accounts["state"] = accounts.get("state_code")
