@@ -17,12 +17,14 @@ spreadsheet would otherwise execute.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import math
 import os
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -94,10 +96,18 @@ def mart_docs(manifest: Mapping) -> dict[str, TableDocs]:
 
 def dbt_mart_docs() -> dict[str, TableDocs]:
     """The dbt project's descriptions, from the manifest the code location parses (parsed again
-    when a model or yml file is newer), so an edited description reaches the next publish."""
+    when a model or yml file is newer), so an edited description reaches the next publish. The
+    manifest is read once per version of the file, not at every publish of a process."""
     from orchestration.assets.dbt import ensure_manifest
 
-    return mart_docs(json.loads(ensure_manifest().read_text(encoding="utf-8")))
+    manifest = ensure_manifest()
+    version = manifest.stat()
+    return _docs_of_manifest(manifest, version.st_mtime_ns, version.st_size)
+
+
+@functools.cache
+def _docs_of_manifest(manifest: Path, modified_ns: int, size: int) -> dict[str, TableDocs]:
+    return mart_docs(json.loads(manifest.read_text(encoding="utf-8")))
 
 
 def crm_full_file_requested() -> bool:
@@ -141,31 +151,75 @@ def _plan_hold_reason(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if row is None or row[0] else (row[1] or "the plan failed a blocking check")
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[str], held: set[str], previous: Path | None) -> dict[str, int]:
-    """Every mart into `serving_copy`; the held plan tables from the previous serving copy
-    (empty, with today's columns, when there is none yet)."""
+def _table_source(table: str, held: set[str], earlier: set[str]) -> str:
+    """This run's rows; for a held plan table, the previous serving copy's (empty, with today's
+    columns, when there is none yet)."""
+    name = _quote(table)
+    if table in held and table in earlier:
+        return f"select * from previous_copy.marts.{name}"
+    if table in held:
+        return f"select * from warehouse.marts.{name} limit 0"
+    return f"select * from warehouse.marts.{name}"
+
+
+def _publishing_order(tables: list[str]) -> list[str]:
+    """The CRM table first, so that its file, Python work on one core, is written while DuckDB
+    copies the other tables."""
+    return sorted(tables, key=lambda table: (table != CRM_UPDATES_TABLE, table))
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where one publish stages its Parquet files and CRM files before they replace the published ones."""
+
+    parquet_staging: Path
+    crm_dir: Path
+    full_crm_file: bool
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: str, source: str, parquet_staging: Path) -> int:
+    """One table into `serving_copy` and its staged Parquet file; returns its rows."""
+    relation = f"serving_copy.marts.{_quote(table)}"
+    con.execute(f"create table {relation} as {source}")
+    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    con.execute(f"copy {relation} to '{parquet_staging / f'{table}.parquet'}' (format parquet)")
+    return rows
+
+
+def _stage_crm_files_aside(con: duckdb.DuckDBPyConnection, outputs: _Outputs) -> int:
+    """`_stage_crm_files` on a cursor of its own, for a thread beside the copy of the other tables."""
+    cursor = con.cursor()
+    try:
+        return _stage_crm_files(cursor, outputs.crm_dir, outputs.full_crm_file)
+    finally:
+        cursor.close()
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[str], held: set[str], previous: Path | None,
+                 outputs: _Outputs) -> tuple[dict[str, int], int | None]:
+    """Every mart into `serving_copy` with its staged Parquet file, one table after the other (DuckDB
+    already spreads each copy over the cores), and the staged CRM files in a thread of their own once
+    the CRM table is copied; the held plan tables from the previous serving copy. Returns the rows of
+    each table and of the CRM file."""
     earlier: set[str] = set()
     attached = bool(held) and previous is not None
     if attached:
         con.execute(f"attach '{previous}' as previous_copy (read_only)")
         earlier = set(_mart_tables(con, "previous_copy"))
-    counts = {}
+    crm_thread = ThreadPoolExecutor(1, thread_name_prefix="crm-file")
     try:
         con.execute("create schema if not exists serving_copy.marts")
-        for table in tables:
-            name = _quote(table)
-            if table in held and table in earlier:
-                source = f"select * from previous_copy.marts.{name}"
-            elif table in held:
-                source = f"select * from warehouse.marts.{name} limit 0"
-            else:
-                source = f"select * from warehouse.marts.{name}"
-            con.execute(f"create table serving_copy.marts.{name} as {source}")
-            counts[table] = con.execute(f"select count(*) from serving_copy.marts.{name}").fetchone()[0]
+        counts, crm_file = {}, None
+        for table in _publishing_order(tables):
+            counts[table] = _copy_table(con, table, _table_source(table, held, earlier), outputs.parquet_staging)
+            if table == CRM_UPDATES_TABLE:
+                crm_file = crm_thread.submit(_stage_crm_files_aside, con, outputs)
+        crm_rows = crm_file.result() if crm_file else None
     finally:
+        crm_thread.shutdown(wait=True, cancel_futures=True)
         if attached:
             con.execute("detach previous_copy")
-    return counts
+    return {table: counts[table] for table in tables}, crm_rows
 
 
 def _write_comments(con: duckdb.DuckDBPyConnection, tables: list[str], docs: Mapping[str, TableDocs]) -> list[str]:
@@ -189,25 +243,17 @@ def _write_comments(con: duckdb.DuckDBPyConnection, tables: list[str], docs: Map
     return undocumented
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], parquet_dir: Path) -> None:
-    """``parquet/<table>/data.parquet`` for every table, each renamed over the previous file, so a
-    reader opening one finds a whole file, old or new, at every moment; folders of tables no longer
-    published go."""
-    staging = _temporary(parquet_dir)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+def _swap_parquet(tables: list[str], staging: Path, parquet_dir: Path) -> None:
+    """``parquet/<table>/data.parquet`` for every table, each staged file renamed over the previous
+    one, so a reader opening one finds a whole file, old or new, at every moment; folders of tables
+    no longer published go."""
     parquet_dir.mkdir(exist_ok=True)
-    try:
-        for table in tables:
-            written = staging / f"{table}.parquet"
-            con.execute(f"copy serving_copy.marts.{_quote(table)} to '{written}' (format parquet)")
-            (parquet_dir / table).mkdir(exist_ok=True)
-            os.replace(written, parquet_dir / table / "data.parquet")
-        for folder in parquet_dir.iterdir():
-            if folder.is_dir() and folder.name not in tables:
-                shutil.rmtree(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    for table in tables:
+        (parquet_dir / table).mkdir(exist_ok=True)
+        os.replace(staging / f"{table}.parquet", parquet_dir / table / "data.parquet")
+    for folder in parquet_dir.iterdir():
+        if folder.is_dir() and folder.name not in tables:
+            shutil.rmtree(folder)
 
 
 def crm_value(value: object) -> str:
@@ -249,16 +295,16 @@ def _published_rows(full_file: Path, header: list[str]) -> dict[str, bytes] | No
         return {row[key]: _fingerprint(row) for row in rows}
 
 
-def _write_crm_files(con: duckdb.DuckDBPyConnection, crm_dir: Path, full: bool) -> int:
+def _stage_crm_files(con: duckdb.DuckDBPyConnection, crm_dir: Path, full: bool) -> int:
     """The CRM file (the accounts new or changed since the last full file, or all of them) and
-    the new full file; returns the rows of the CRM file. The CRM file is replaced first: were the
-    full file replaced alone, the next comparison would miss this run's changes."""
+    the new full file, written beside the published ones (`_swap_crm_files` puts them in place);
+    returns the rows of the CRM file."""
     cursor = con.execute(f"select * from serving_copy.marts.{CRM_UPDATES_TABLE} order by 1")
     header = [column[0] for column in cursor.description]
     published = None if full else _published_rows(crm_dir / CRM_FULL_FILE, header)
     key = header.index(CRM_KEY) if CRM_KEY in header else 0
     crm_dir.mkdir(parents=True, exist_ok=True)
-    changes_path, full_path = _temporary(crm_dir / CRM_FILE), _temporary(crm_dir / CRM_FULL_FILE)
+    changes_path, full_path = _crm_temporaries(crm_dir)
     written = 0
     with changes_path.open("w", newline="", encoding="utf-8") as changes_out, \
             full_path.open("w", newline="", encoding="utf-8") as full_out:
@@ -266,15 +312,25 @@ def _write_crm_files(con: duckdb.DuckDBPyConnection, crm_dir: Path, full: bool) 
         changes.writerow(header)
         everything.writerow(header)
         while batch := cursor.fetchmany(10_000):
-            for row in batch:
-                cells = [crm_value(value) for value in row]
-                everything.writerow(cells)
-                if published is None or published.get(cells[key]) != _fingerprint(cells):
-                    changes.writerow(cells)
-                    written += 1
+            rows = [[crm_value(value) for value in row] for row in batch]
+            everything.writerows(rows)
+            changed = rows if published is None else [
+                cells for cells in rows if published.get(cells[key]) != _fingerprint(cells)]
+            changes.writerows(changed)
+            written += len(changed)
+    return written
+
+
+def _crm_temporaries(crm_dir: Path) -> tuple[Path, Path]:
+    return _temporary(crm_dir / CRM_FILE), _temporary(crm_dir / CRM_FULL_FILE)
+
+
+def _swap_crm_files(crm_dir: Path) -> None:
+    """The staged CRM files in place, the CRM file first: were the full file replaced alone, the
+    next comparison would miss this run's changes."""
+    changes_path, full_path = _crm_temporaries(crm_dir)
     os.replace(changes_path, crm_dir / CRM_FILE)
     os.replace(full_path, crm_dir / CRM_FULL_FILE)
-    return written
 
 
 def publish_marts(warehouse: Path, serving_dir: Path, *, docs: Mapping[str, TableDocs] | None = None,
@@ -313,16 +369,21 @@ def _publish_through(tmp: Path, target: Path, warehouse: Path, serving_dir: Path
         hold = _plan_hold_reason(con)
         held = set(PLAN_TABLES) if hold else set()
         con.execute(f"attach '{tmp}' as serving_copy")
+        outputs = _Outputs(_temporary(serving_dir / "parquet"), serving_dir / "crm", full_crm_file)
         try:
-            counts = _copy_tables(con, tables, held, target if target.exists() else None)
+            shutil.rmtree(outputs.parquet_staging, ignore_errors=True)
+            outputs.parquet_staging.mkdir(parents=True)
+            counts, crm_rows = _copy_tables(con, tables, held, target if target.exists() else None, outputs)
             undocumented = _write_comments(con, tables, docs)
-            _write_parquet(con, tables, serving_dir / "parquet")
+            _swap_parquet(tables, outputs.parquet_staging, serving_dir / "parquet")
             if CRM_UPDATES_TABLE in tables:
-                crm_dir = serving_dir / "crm"
-                crm_rows = _write_crm_files(con, crm_dir, full_crm_file)
-                crm_file, crm_full = crm_dir / CRM_FILE, crm_dir / CRM_FULL_FILE
+                _swap_crm_files(outputs.crm_dir)
+                crm_file, crm_full = outputs.crm_dir / CRM_FILE, outputs.crm_dir / CRM_FULL_FILE
             con.execute("checkpoint serving_copy")
         finally:
+            shutil.rmtree(outputs.parquet_staging, ignore_errors=True)
+            for leftover in _crm_temporaries(outputs.crm_dir):
+                leftover.unlink(missing_ok=True)
             con.execute("detach serving_copy")
     finally:
         con.close()
