@@ -62,6 +62,9 @@ class _Plan:
         self.hi = (1 + tolerance) * p.mean_load
         self.eps = 1e-9 * max(p.mean_load, 1.0)
         self.allowed = [set(c) for c in p.candidates]
+        on_map = np.flatnonzero(p.in_graph)
+        self.edges = (np.repeat(on_map, [len(p.neighbours[u]) for u in on_map]).astype(np.int64),
+                      np.array([v for u in on_map for v in p.neighbours[u]], dtype=np.int64))
         self.banded_work = p.workload is not None and p.workload_tolerance is not None
         unit_work = p.workload if self.banded_work else np.zeros(len(self.a))
         self.unit_work = unit_work
@@ -112,19 +115,20 @@ class _Plan:
             self.members[to].add(u)
 
     def stays_connected_without(self, t: int, u: int) -> bool:
-        """Whether territory t is still connected once u leaves (BFS on t's own units)."""
-        near = [v for v in self.p.neighbours[u] if v in self.members[t]]
+        """Whether territory t is still connected once u leaves.
+
+        One search starts from each of u's neighbours in t, and the searches take a unit each in
+        turn, merging where they meet: the territory stays connected when they all merge, and is cut
+        as soon as one runs out of units first. A cut-off piece is usually small, so the search
+        ends once that piece is explored, instead of exploring the rest of the territory as a single
+        search from one side would. The answer is the same as a BFS's; only the work differs.
+        """
+        members = self.members[t]
+        neighbours = self.p.neighbours
+        near = [v for v in neighbours[u] if v in members]
         if len(near) <= 1 or self._joined_around(u, near):
             return True
-        targets = set(near[1:])
-        seen, queue = {near[0], u}, deque([near[0]])
-        while queue and targets:
-            for v in self.p.neighbours[queue.popleft()]:
-                if v not in seen and v in self.members[t]:
-                    seen.add(v)
-                    targets.discard(v)
-                    queue.append(v)
-        return not targets
+        return _one_piece_without(u, near, members, neighbours)
 
     def _joined_around(self, u: int, near: list[int]) -> bool:
         """Whether u's neighbours in its territory touch one another without u: then any path through u
@@ -150,6 +154,47 @@ class _Plan:
         """
         root = self.p.roots[t]
         return max(parts, key=lambda s: (self.p.metric[list(s)].sum(), root in s, len(s), -min(s)))
+
+
+def _one_piece_without(u: int, near: list[int], members: set[int], neighbours) -> bool:
+    """Whether the units `near` lie in one connected piece of `members` once `u` is taken out
+    (see `_Plan.stays_connected_without`)."""
+    owner = {u: -1}
+    for i, v in enumerate(near):
+        owner[v] = i
+    root = list(range(len(near)))
+    queues: list[deque | None] = [deque([v]) for v in near]
+    searches = len(near)
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    while True:
+        for r in range(len(near)):
+            queue = queues[r]
+            if queue is None:
+                continue
+            if not queue:
+                return False
+            for v in neighbours[queue.popleft()]:
+                if v not in members:
+                    continue
+                label = owner.get(v)
+                if label is None:
+                    owner[v] = r
+                    queue.append(v)
+                elif label != r and label >= 0:
+                    other = find(label)
+                    if other != r:
+                        root[other] = r
+                        queue.extend(queues[other])
+                        queues[other] = None
+                        searches -= 1
+                        if searches == 1:
+                            return True
 
 
 def fill_empty_units(problem: SegmentProblem, assignment: np.ndarray) -> np.ndarray:
@@ -218,14 +263,13 @@ def _hand_off_fragments(plan: _Plan) -> tuple[int, bool]:
 
 
 def _territory_graph(plan: _Plan) -> list[set[int]]:
-    p = plan.p
-    near: list[set[int]] = [set() for _ in range(len(p.territory_ids))]
-    for t, mine in enumerate(plan.members):
-        for u in mine:
-            for v in p.neighbours[u]:
-                s = int(plan.a[v])
-                if s != t:
-                    near[t].add(s)
+    """Territory -> the territories it touches on the map, from the map's edges in one pass."""
+    n_terr = len(plan.p.territory_ids)
+    inside, outside = plan.a[plan.edges[0]], plan.a[plan.edges[1]]
+    crossing = inside != outside
+    near: list[set[int]] = [set() for _ in range(n_terr)]
+    for code in np.unique(inside[crossing].astype(np.int64) * n_terr + outside[crossing]).tolist():
+        near[code // n_terr].add(code % n_terr)
     return near
 
 
