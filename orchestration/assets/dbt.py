@@ -70,13 +70,16 @@ def project_files(project_dir: Path) -> Iterator[Path]:
     dbt's own output (``target``, ``logs``) and installed packages (``dbt_packages``) are not
     walked: they say nothing about whether the manifest is current, and ``target`` alone has held
     tens of thousands of files. Only those top-level folders are skipped, so a model folder that
-    happens to be called ``target`` still counts.
+    happens to be called ``target`` still counts. Hidden files and folders are not the project's
+    either: the first ``dbt`` command anyone runs in the project writes ``.user.yml`` (dbt's
+    anonymous user id) beside ``profiles.yml``, and counting it would make the next ``terrain run``
+    see changed models and rebuild everything.
     """
     for folder, subfolders, files in os.walk(project_dir):
-        if Path(folder) == project_dir:
-            subfolders[:] = [name for name in subfolders if name not in GENERATED_FOLDERS]
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")
+                         and not (Path(folder) == project_dir and name in GENERATED_FOLDERS)]
         for name in files:
-            if Path(name).suffix in PROJECT_FILE_SUFFIXES:
+            if Path(name).suffix in PROJECT_FILE_SUFFIXES and not name.startswith("."):
                 yield Path(folder, name)
 
 

@@ -18,6 +18,7 @@ from orchestration.automation.refresh import (
     REFRESH_ID_TAG,
     REFRESH_TAG,
     complete_refresh,
+    fingerprint,
     plan_refresh,
     read_state,
     write_pending,
@@ -245,3 +246,19 @@ def test_rows_outside_the_partitions_make_the_run_full(landing, tmp_path):
     _write(landing / "intent" / "bombora" / "surge_2014-06-02.csv", BOMBORA)
     refresh = plan_refresh(landing, data, "v1", now=NOW)
     assert refresh.full and refresh.reason == "rows dated outside the weekly partitions (2015-01-05 to 2026-11-30)"
+
+
+def test_the_files_dbt_writes_for_itself_leave_the_fingerprint_as_it_was(tmp_path):
+    """A dbt command run by hand in the project writes ``.user.yml`` (its anonymous user id), logs and
+    target files: none of them is a model, so the next ``terrain run`` stays incremental."""
+    project = tmp_path / "dbt_project"
+    _write(project / "dbt_project.yml", "name: terrain\n")
+    _write(project / "models" / "marts" / "tam_by_territory.sql", "select 1\n")
+    before = fingerprint("{}", project)
+    _write(project / ".user.yml", "id: 5f0c\n")
+    _write(project / "logs" / "dbt.log", "compiled\n")
+    _write(project / "target" / "compiled" / "x.sql", "select 1\n")
+    _write(project / "models" / ".ipynb_checkpoints" / "scratch.sql", "select 2\n")
+    assert fingerprint("{}", project) == before
+    _write(project / "models" / "marts" / "tam_by_territory.sql", "select 2\n")
+    assert fingerprint("{}", project) != before
