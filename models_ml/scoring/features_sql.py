@@ -44,6 +44,7 @@ from models_ml.scoring.features import (
     slug,
 )
 from models_ml.scoring.inputs import ACTIVITY_TYPES, INTENT_VENDORS, ScoringInputs
+from models_ml.scoring.text_keys import positions_in
 
 DAY_NS = 86_400 * 10**9
 WEEK_NS = 7 * DAY_NS
@@ -84,7 +85,7 @@ class _Codes:
 
     def company(self, keys: pd.Series) -> np.ndarray:
         """Each key's company code: ``NO_VALUE`` for no key, ``NOT_A_COMPANY`` for a key of no company."""
-        codes = self.companies.get_indexer(keys).astype(np.int64)
+        codes = positions_in(keys, self.companies)
         codes[(codes == NO_VALUE) & keys.notna().to_numpy()] = NOT_A_COMPANY
         return codes
 

@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from models_ml.scoring.features import ENGAGEMENT_HALF_LIFE_DAYS, engagement_score_from_decayed
+from models_ml.scoring.text_keys import is_in
 
 PERSONAS = ("executive buyer", "technical evaluator", "champion", "end user", "other")
 CONTACT_SCORE_WEIGHTS = {"persona_fit_score": 0.4, "engagement_score": 0.35, "map_score_normalized": 0.25}
@@ -313,7 +314,7 @@ def contact_engagement(t: date, contacts: pd.DataFrame, activities: pd.DataFrame
     rows = activities[activities["activity_ts"] < end]
     by_email = contacts.dropna(subset=["email"]).assign(email=lambda f: f["email"].str.lower())
     email_to_contact = by_email.drop_duplicates("email").set_index("email")["contact_id"]
-    contact = rows["contact_id"].where(rows["contact_id"].isin(contacts["contact_id"]),
+    contact = rows["contact_id"].where(is_in(rows["contact_id"], contacts["contact_id"]),
                                        rows["email"].str.lower().map(email_to_contact))
     age = (end - rows["activity_ts"]).dt.total_seconds() / 86400.0
     rows = rows.assign(contact=contact, decay=np.power(0.5, age / ENGAGEMENT_HALF_LIFE_DAYS)).dropna(subset=["contact"])

@@ -44,13 +44,16 @@ def _arrow_text(values: list) -> pd.Series:
 
 
 @pytest.mark.parametrize("case", list(TEXTS))
-def test_text_in_arrow_form_types_and_trims_as_plain_text(case):
+def test_text_in_arrow_form_trims_as_plain_text_and_stays_in_arrow_form(case):
     values = TEXTS[case]
     expected = pd.DataFrame({"account_key": _plain_text(values)})
 
-    for given in (pd.Series(values, dtype=object), _arrow_text(values)):
-        typed = _coerce(pd.DataFrame({"account_key": given}), {"account_key": "str"})
-        assert_frame_equal(typed, expected)
+    plain = _coerce(pd.DataFrame({"account_key": pd.Series(values, dtype=object)}), {"account_key": "str"})
+    arrow = _coerce(pd.DataFrame({"account_key": _arrow_text(values)}), {"account_key": "str"})
+
+    assert_frame_equal(plain, expected)
+    assert arrow["account_key"].dtype == pd.StringDtype("pyarrow")
+    assert_frame_equal(arrow.astype({"account_key": pd.StringDtype()}), expected)
 
 
 def test_text_split_over_arrow_chunks_and_sliced_is_trimmed_where_any_chunk_needs_it():
@@ -60,7 +63,7 @@ def test_text_split_over_arrow_chunks_and_sliced_is_trimmed_where_any_chunk_need
     typed = _coerce(pd.DataFrame({"account_key": given}), {"account_key": "str"})
 
     assert typed["account_key"].tolist() == ["Acme", "Beta", pd.NA, "Gamma"]
-    assert typed["account_key"].dtype == pd.StringDtype()
+    assert typed["account_key"].dtype == pd.StringDtype("pyarrow")
 
 
 def test_a_slice_leaving_out_the_untrimmed_value_is_not_trimmed_and_keeps_its_case():
@@ -135,7 +138,7 @@ def test_the_warehouse_hands_text_over_in_arrow_form_and_scoring_trims_it():
     typed = _coerce(frame, {"account_key": "str", "technology": "str", "category": "str"})
     assert typed["technology"].tolist() == ["CRM-Y", "crm-z", pd.NA]
     assert typed["category"].tolist() == ["Sales", pd.NA, "Other"]
-    assert (typed.dtypes == pd.StringDtype()).all()
+    assert (typed.dtypes == pd.StringDtype("pyarrow")).all()
 
 
 COMPANIES = {
