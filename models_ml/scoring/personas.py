@@ -314,8 +314,9 @@ def contact_engagement(t: date, contacts: pd.DataFrame, activities: pd.DataFrame
     rows = activities[activities["activity_ts"] < end]
     by_email = contacts.dropna(subset=["email"]).assign(email=lambda f: f["email"].str.lower())
     email_to_contact = by_email.drop_duplicates("email").set_index("email")["contact_id"]
-    contact = rows["contact_id"].where(is_in(rows["contact_id"], contacts["contact_id"]),
-                                       rows["email"].str.lower().map(email_to_contact))
+    # ScoringInputs' activities carry each address lower-cased already (``contact``, where there is one).
+    emails = rows["contact"].where(rows["email"].notna()) if "contact" in rows else rows["email"].str.lower()
+    contact = rows["contact_id"].where(is_in(rows["contact_id"], contacts["contact_id"]), emails.map(email_to_contact))
     age = (end - rows["activity_ts"]).dt.total_seconds() / 86400.0
     rows = rows.assign(contact=contact, decay=np.power(0.5, age / ENGAGEMENT_HALF_LIFE_DAYS)).dropna(subset=["contact"])
     decayed = rows.pivot_table(index="contact", columns="activity_type", values="decay", aggfunc="sum", fill_value=0.0)
