@@ -126,8 +126,8 @@ def _read_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str,
     Through Arrow when every column has a plain type: for string-heavy tables DuckDB's Arrow
     output and its conversion cost less than half of ``.df()``. Integers and booleans come as
     pandas' nullable types, as ``.df()`` gives them when they hold NULLs, so each value reads
-    and prints the same; text comes Arrow-backed (``string[pyarrow]``), which
-    :class:`ScoringInputs` turns into its own text type.
+    and prints the same; text comes Arrow-backed (``string[pyarrow]``), and :class:`ScoringInputs`
+    keeps it so (trimmed where a value needs it).
     """
     if not _exists(con, table):
         return pd.DataFrame()
