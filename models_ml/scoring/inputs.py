@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from models_ml.scoring.links import LinkCodes, lower_cased_codes, lower_cased_text
+from models_ml.scoring.text_keys import is_arrow_text
 
 INTENT_VENDORS = ("bombora", "g2")
 ACTIVITY_TYPES = ("email_open", "email_click", "web_visit", "form_fill", "webinar_attended",
@@ -74,7 +75,7 @@ def _coerce(frame: pd.DataFrame | None, schema: dict[str, str]) -> pd.DataFrame:
         if kind == "str":
             out[column] = _to_text(values)
             continue
-        if _is_arrow_text(values):
+        if is_arrow_text(values):
             values = _as_objects(values)
         if kind == "float":
             out[column] = pd.to_numeric(values, errors="coerce").astype(float)
@@ -107,10 +108,6 @@ def _to_timestamp(values: pd.Series) -> pd.Series:
 _MAY_END_IN_WHITESPACE = np.array([code >= 0x80 or chr(code).isspace() for code in range(256)])
 
 
-def _is_arrow_text(values: pd.Series) -> bool:
-    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
-
-
 def _to_text(values: pd.Series) -> pd.Series:
     """``values`` as pandas' ``string`` type without surrounding whitespace: ``astype("string").str.strip()``.
 
@@ -121,7 +118,7 @@ def _to_text(values: pd.Series) -> pd.Series:
     third of a weekly scoring run's load at a million companies. Lookups by these keys go through
     Arrow (:mod:`models_ml.scoring.text_keys`), because pandas makes Python strings of them to hash.
     """
-    if not _is_arrow_text(values):
+    if not is_arrow_text(values):
         return values.astype("string").str.strip()
     return values.str.strip() if _has_surrounding_whitespace(pa.array(values.array)) else values
 

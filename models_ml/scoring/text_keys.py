@@ -17,11 +17,15 @@ import pyarrow.compute as pc
 NOT_FOUND = -1
 
 
+def is_arrow_text(values: pd.Series | pd.Index) -> bool:
+    """Whether ``values`` are pandas text kept in Arrow form (``string[pyarrow]``)."""
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
 def _arrow(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
     """``values`` as Arrow text: without a copy when they already are, else converted once."""
-    array = values.array
-    if isinstance(array.dtype, pd.StringDtype) and array.dtype.storage == "pyarrow":
-        return pa.array(array)
+    if is_arrow_text(values):
+        return pa.array(values.array)
     return pa.array(np.asarray(values, dtype=object), type=pa.large_string(), from_pandas=True)
 
 
